@@ -1,0 +1,34 @@
+/* hello16.S - the real-mode teaching guest.
+ *
+ * vmm starts it at 0x7c00 (where a BIOS loads a boot sector) with CS, DS
+ * and ES zero and a stack at 0x9000:0xfff0. It prints "Hello, world!\n"
+ * to port 0xE9 a byte at a time, stores 42 as a 16-bit word at 0x400 and
+ * halts with 42 in AX.
+ */
+	.code16
+	.section .text._start, "ax"
+	.globl _start
+_start:
+	cld
+	mov	$msg, %si
+next_char:
+	lodsb			/* al = ds:[si++] */
+	test	%al, %al
+	jz	done
+	outb	%al, $0xe9
+	jmp	next_char
+done:
+	movw	$42, 0x400
+	mov	$42, %ax
+halt:
+	hlt
+	jmp	halt
+
+	.section .rodata
+msg:
+	.asciz	"Hello, world!\n"
+
+	.section .vmm.expect, "", @progbits
+	.ascii	"0x400=42 acc=42"
+
+	.section .note.GNU-stack, "", @progbits

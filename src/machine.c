@@ -1,0 +1,351 @@
+/* machine.c - wire the pieces into one run of one guest: read the guest
+ * image, choose the mode, probe the host where the mode needs it, build
+ * the VM, load, set up the vCPU, run it and judge the result.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/kvm.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#include "console.h"
+#include "expect.h"
+#include "loader.h"
+#include "machine.h"
+#include "pio.h"
+#include "probe.h"
+#include "util.h"
+#include "vcpu.h"
+#include "vm.h"
+
+#define GUEST_FILE_MAX (256u << 20)	/* ELF files carry debug info */
+
+extern const uint8_t guest_hello64[], guest_hello64_end[];
+extern const uint8_t guest_hello32[], guest_hello32_end[];
+extern const uint8_t guest_hello16[], guest_hello16_end[];
+
+struct image {
+	const char *name;	/* for messages */
+	uint8_t *owned;		/* malloc()ed file contents, or NULL */
+	const uint8_t *data;
+	size_t size;
+};
+
+struct machine {
+	const struct vmm_options *opts;
+	enum cpu_mode mode;
+	struct image image;
+	struct load_info info;
+	struct expect_list expect;	/* the guest's own + --expect */
+	struct vm vm;
+	struct vcpu vcpu;
+	struct pio_bus pio;
+	struct console con;
+};
+
+static void embedded_image(enum cpu_mode mode, struct image *im)
+{
+	switch (mode) {
+	case CPU_MODE_REAL:
+		*im = (struct image){ "hello16.elf (built in)", NULL,
+			guest_hello16, guest_hello16_end - guest_hello16 };
+		break;
+	case CPU_MODE_LONG:
+		*im = (struct image){ "hello64.elf (built in)", NULL,
+			guest_hello64, guest_hello64_end - guest_hello64 };
+		break;
+	default:
+		*im = (struct image){ "hello32.elf (built in)", NULL,
+			guest_hello32, guest_hello32_end - guest_hello32 };
+		break;
+	}
+}
+
+static int read_image(const char *path, struct image *im)
+{
+	struct stat st;
+	ssize_t n;
+	size_t done = 0;
+	int fd;
+
+	memset(im, 0, sizeof(*im));
+	im->name = path;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		pr_err("%s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		pr_err("%s: %s", path, S_ISDIR(st.st_mode) ?
+		       "is a directory, not a guest file" : "not a regular file");
+		goto fail;
+	}
+	if ((uint64_t)st.st_size > GUEST_FILE_MAX) {
+		pr_err("%s: %lld bytes is too big for a guest file (at most %u MiB)",
+		       path, (long long)st.st_size, GUEST_FILE_MAX >> 20);
+		goto fail;
+	}
+	im->owned = malloc(st.st_size ? st.st_size : 1);
+	if (!im->owned) {
+		pr_err("%s: out of memory", path);
+		goto fail;
+	}
+	while (done < (size_t)st.st_size) {
+		n = read(fd, im->owned + done, st.st_size - done);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			pr_err("%s: %s", path, n < 0 ? strerror(errno) : "file shrank while reading");
+			goto fail;
+		}
+		done += n;
+	}
+	close(fd);
+	im->data = im->owned;
+	im->size = done;
+	return 0;
+fail:
+	free(im->owned);
+	im->owned = NULL;
+	close(fd);
+	return -1;
+}
+
+static int choose_mode(struct machine *m)
+{
+	const struct vmm_options *o = m->opts;
+	enum guest_kind kind;
+	char err[256];
+
+	if (!o->guest_path) {
+		m->mode = o->mode_given ? o->mode : CPU_MODE_LONG;
+		embedded_image(m->mode, &m->image);
+		pr_strategy("mode", "%s: %s (%s)", mode_info(m->mode)->name,
+			    mode_info(m->mode)->desc,
+			    o->mode_given ? "as asked" : "the default");
+		return 0;
+	}
+	if (read_image(o->guest_path, &m->image) < 0)
+		return -1;
+	if (loader_probe(m->image.data, m->image.size, &kind, err, sizeof(err)) < 0) {
+		pr_err("%s: %s", m->image.name, err);
+		return -1;
+	}
+	if (o->mode_given)
+		m->mode = o->mode;
+	else
+		m->mode = kind == GUEST_ELF32 ? CPU_MODE_PROT : CPU_MODE_LONG;
+	pr_strategy("mode", "%s: %s (%s)", mode_info(m->mode)->name,
+		    mode_info(m->mode)->desc, o->mode_given ? "as asked" :
+		    kind == GUEST_ELF32 ? "a 32-bit ELF file" :
+		    kind == GUEST_ELF64 ? "a 64-bit ELF file" : "a flat binary");
+	return 0;
+}
+
+static void report_host(struct machine *m)
+{
+	static const struct { int cap; const char *name; } caps[] = {
+		{ KVM_CAP_SET_GUEST_DEBUG, "guest debug" },
+		{ KVM_CAP_READONLY_MEM, "read-only memory slots" },
+		{ KVM_CAP_IMMEDIATE_EXIT, "immediate_exit" },
+		{ KVM_CAP_EXT_CPUID, "CPUID" },
+	};
+	char line[256];
+	size_t i, n = 0;
+
+	if (!log_verbose)
+		return;
+	for (i = 0; i < sizeof(caps) / sizeof(caps[0]); i++) {
+		int r = ioctl(m->vm.kvm_fd, KVM_CHECK_EXTENSION, caps[i].cap);
+
+		n += snprintf(line + n, sizeof(line) - n, "%s%s %s",
+			      i ? ", " : "", caps[i].name, r > 0 ? "yes" : "no");
+	}
+	pr_info("host: /dev/kvm is served by %s; %s", vm_host_module(), line);
+}
+
+/* kvm_pvm refuses 32-bit and PAE paging: find out before the guest does. */
+static int check_host_mode(struct machine *m)
+{
+	const struct mode_info *mi = mode_info(m->mode);
+	char why[160];
+
+	if (!mi->host_may_refuse)
+		return 0;
+	if (probe_mode(m->vm.kvm_fd, m->mode, why, sizeof(why))) {
+		pr_info("host: probe: %s runs", mi->desc);
+		pr_strategy("paging", "%s, probed and supported by this host", mi->desc);
+		return 0;
+	}
+	pr_err("this host's KVM (%s) cannot run %s: %s. Hosts with kvm_intel or kvm_amd can; here use -s (flat protected mode) or -l (long mode with paging).",
+	       vm_host_module(), m->mode == CPU_MODE_PAE ? "PAE paging" : "32-bit paging", why);
+	return -1;
+}
+
+static int load_guest(struct machine *m)
+{
+	const struct vmm_options *o = m->opts;
+	struct load_opts lo = { 0 };
+	struct mode_layout layout;
+	char err[320];
+
+	mode_layout(m->mode, m->vm.ram_size, &layout);
+	lo.load_addr = o->load_addr;
+	lo.entry = o->entry;
+	lo.have_entry = o->have_entry;
+	lo.reserved_lo = layout.lo;
+	lo.reserved_hi = layout.hi;
+	if (loader_load(m->image.data, m->image.size, m->vm.ram,
+			m->vm.ram_size, &lo, &m->info, err, sizeof(err)) < 0) {
+		pr_err("%s: %s", m->image.name, err);
+		return -1;
+	}
+	if (m->mode == CPU_MODE_REAL && m->info.entry >= 0x100000) {
+		pr_err("%s: entry point 0x%llx is above 1 MiB, out of real mode's reach",
+		       m->image.name, (unsigned long long)m->info.entry);
+		return -1;
+	}
+	if (m->info.expect[0] &&
+	    !expect_parse(&m->expect, m->info.expect, err, sizeof(err))) {
+		pr_warn("%s: ignoring its .vmm.expect section: %s", m->image.name, err);
+		m->expect.n = 0;
+	}
+	pr_info("guest: %s: %s, %u segment%s at 0x%llx-0x%llx, entry 0x%llx",
+		m->image.name, m->info.kind == GUEST_ELF64 ? "ELF64" :
+		m->info.kind == GUEST_ELF32 ? "ELF32" : "flat binary",
+		m->info.nsegs, m->info.nsegs == 1 ? "" : "s",
+		(unsigned long long)m->info.lo, (unsigned long long)m->info.hi,
+		(unsigned long long)m->info.entry);
+	return 0;
+}
+
+static int start_timer(double seconds)
+{
+	struct itimerval it = { 0 };
+
+	if (seconds <= 0)
+		return 0;
+	it.it_value.tv_sec = (time_t)seconds;
+	it.it_value.tv_usec = (suseconds_t)((seconds - (time_t)seconds) * 1e6);
+	if (!it.it_value.tv_sec && !it.it_value.tv_usec)
+		it.it_value.tv_usec = 1;
+	if (setitimer(ITIMER_REAL, &it, NULL) < 0) {
+		pr_err("setitimer: %s", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static int judge_halt(struct machine *m)
+{
+	struct kvm_regs regs;
+	unsigned failed, i;
+
+	if (ioctl(m->vcpu.fd, KVM_GET_REGS, &regs) < 0) {
+		pr_err("KVM_GET_REGS: %s", strerror(errno));
+		return VMM_CRASH;
+	}
+	for (i = 0; i < m->opts->expect.n && m->expect.n < EXPECT_MAX; i++)
+		m->expect.e[m->expect.n++] = m->opts->expect.e[i];
+	failed = expect_check(&m->expect, &m->vm, regs.rax,
+			      mode_info(m->mode)->word);
+	if (failed)
+		return VMM_VERDICT;
+	pr_info("guest halted at rip 0x%llx; %u check%s passed",
+		(unsigned long long)regs.rip, m->expect.n,
+		m->expect.n == 1 ? "" : "s");
+	return VMM_OK;
+}
+
+/* One line saying what happened, then the registers a student needs to
+ * find out why. */
+static void report_stop(struct machine *m, const char *what)
+{
+	console_flush(&m->con);
+	pr_err("%s", what);
+	vcpu_dump(&m->vcpu, stderr);
+}
+
+static int run_loop(struct machine *m)
+{
+	char what[320];
+
+	for (;;) {
+		switch (vcpu_run(&m->vcpu)) {
+		case VCPU_HALT:
+			console_flush(&m->con);
+			return judge_halt(m);
+		case VCPU_KICK:
+			if (vcpu_signal == SIGALRM) {
+				snprintf(what, sizeof(what), "time limit: the guest ran for %g s without halting (--timeout); it was at:",
+					 m->opts->timeout);
+				report_stop(m, what);
+				return VMM_TIMEOUT;
+			}
+			if (vcpu_signal == SIGINT || vcpu_signal == SIGTERM) {
+				console_flush(&m->con);
+				pr_err("stopped by %s", vcpu_signal == SIGINT ? "SIGINT" : "SIGTERM");
+				return VMM_SIGNAL + vcpu_signal;
+			}
+			continue;
+		case VCPU_DEBUG:
+		case VCPU_CRASH:
+			strcpy(what, "guest crashed: ");
+			vcpu_describe_exit(&m->vcpu, what + strlen(what),
+					   sizeof(what) - strlen(what));
+			report_stop(m, what);
+			return VMM_CRASH;
+		case VCPU_ERROR:
+		default:
+			report_stop(m, "KVM_RUN failed; the guest's last state:");
+			return VMM_CRASH;
+		}
+	}
+}
+
+int machine_run(const struct vmm_options *opts)
+{
+	struct machine *m;
+	int status = VMM_SETUP;
+
+	m = calloc(1, sizeof(*m));
+	if (!m) {
+		pr_err("out of memory");
+		return VMM_SETUP;
+	}
+	m->opts = opts;
+	m->vcpu.fd = -1;
+	m->vm.vm_fd = -1;
+	console_init(&m->con, STDOUT_FILENO);
+	pio_init(&m->pio);
+	pio_register(&m->pio, CONSOLE_PORT, CONSOLE_PORT, console_pio, &m->con);
+
+	if (choose_mode(m) < 0)
+		goto out;
+	if (vm_create(&m->vm, opts->ram_size) < 0)
+		goto out;
+	report_host(m);
+	if (check_host_mode(m) < 0 || load_guest(m) < 0)
+		goto out;
+	if (vcpu_create(&m->vm, &m->pio, &m->vcpu) < 0 ||
+	    mode_setup(&m->vm, m->vcpu.fd, m->mode, m->info.entry) < 0)
+		goto out;
+	pr_strategy("console", "port 0xe9 to stdout, buffered, flushed at each newline");
+	pr_strategy("interrupts", "no in-kernel irqchip, so the guest's HLT exits to vmm");
+	if (vcpu_signals_install(&m->vcpu) < 0 || start_timer(opts->timeout) < 0)
+		goto out;
+	status = run_loop(m);
+out:
+	console_flush(&m->con);
+	if (m->vcpu.fd >= 0)
+		vcpu_destroy(&m->vcpu);
+	vm_destroy(&m->vm);
+	free(m->image.owned);
+	free(m);
+	return status;
+}

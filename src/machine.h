@@ -1,0 +1,27 @@
+/* machine.h - one guest run, start to finish: what main() hands over. */
+#ifndef VMM_MACHINE_H
+#define VMM_MACHINE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "expect.h"
+#include "modes.h"
+
+struct vmm_options {
+	const char *guest_path;		/* NULL: the embedded hello guest */
+	enum cpu_mode mode;		/* valid if mode_given */
+	bool mode_given;		/* -l -s -p -r --mode */
+	uint64_t ram_size;		/* --memory */
+	uint64_t load_addr;		/* --load-addr (flat binaries) */
+	uint64_t entry;			/* --entry (flat binaries) */
+	bool have_entry;
+	struct expect_list expect;	/* --expect */
+	const char *walk;		/* --walk=GVA[,GVA...] */
+	double timeout;			/* --timeout seconds; 0: none */
+};
+
+/* Build the VM, load the guest, run it; returns vmm's exit status. */
+int machine_run(const struct vmm_options *opts);
+
+#endif

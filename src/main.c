@@ -1,0 +1,175 @@
+/* main.c - vmm's command line. Parsing and wiring only: the work is in
+ * machine.c and the files it calls. */
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "machine.h"
+#include "util.h"
+#include "vm.h"
+
+static const char usage_text[] =
+"Usage: vmm [OPTIONS] [GUEST]\n"
+"Run GUEST (an x86 ELF file or a flat binary) on KVM; without GUEST, run the\n"
+"built-in hello guest for the mode. The guest's port 0xE9 bytes go to stdout.\n"
+"\n"
+"Modes (default: long for a 64-bit ELF or a flat binary, protected for a\n"
+"32-bit ELF):\n"
+"  -l, --long            64-bit long mode, 4-level paging, 2 MiB pages\n"
+"  -s, --protected       flat 32-bit protected mode, no paging\n"
+"  -p, --paged           32-bit paging with a 4 MiB (PSE) page\n"
+"  -r, --real            16-bit real mode\n"
+"      --mode=MODE       real, protected, paged, pae or long\n"
+"\n"
+"Guest:\n"
+"  -m, --memory=SIZE     guest RAM, 1M to 1G in 4 KiB steps (default 2M)\n"
+"      --load-addr=ADDR  where a flat binary goes (default 0)\n"
+"      --entry=ADDR      where a flat binary starts (default its load address)\n"
+"      --expect=ADDR=VALUE, --expect=acc=VALUE\n"
+"                        check a word of guest memory, or the accumulator,\n"
+"                        when the guest halts (repeatable)\n"
+"      --timeout=SECONDS stop a guest that has not halted by then\n"
+"\n"
+"Other:\n"
+"  -v, --verbose         say what the host can do and what vmm chose\n"
+"  -h, --help            this text\n"
+"  -V, --version         the version\n"
+"\n"
+"Exit status: 0 the guest halted and its checks passed; 1 a check failed;\n"
+"2 usage error; 3 the guest crashed; 4 --timeout ran out; 5 vmm could not\n"
+"start the guest; 128+N stopped by signal N.\n"
+"Symbol files for the built-in guests: " PKGDATADIR "/hello{16,32,64}.elf\n";
+
+enum {
+	OPT_MODE = 256, OPT_LOAD_ADDR, OPT_ENTRY, OPT_EXPECT, OPT_TIMEOUT,
+	OPT_WALK,
+};
+
+static const struct option long_opts[] = {
+	{ "long",	no_argument,		NULL, 'l' },
+	{ "protected",	no_argument,		NULL, 's' },
+	{ "paged",	no_argument,		NULL, 'p' },
+	{ "real",	no_argument,		NULL, 'r' },
+	{ "mode",	required_argument,	NULL, OPT_MODE },
+	{ "memory",	required_argument,	NULL, 'm' },
+	{ "load-addr",	required_argument,	NULL, OPT_LOAD_ADDR },
+	{ "entry",	required_argument,	NULL, OPT_ENTRY },
+	{ "expect",	required_argument,	NULL, OPT_EXPECT },
+	{ "timeout",	required_argument,	NULL, OPT_TIMEOUT },
+	{ "verbose",	no_argument,		NULL, 'v' },
+	{ "help",	no_argument,		NULL, 'h' },
+	{ "version",	no_argument,		NULL, 'V' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static int usage_error(const char *fmt, ...)
+	__attribute__((format(printf, 1, 2)));
+
+static int usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "vmm: ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nTry 'vmm --help' for more information.\n");
+	return VMM_USAGE;
+}
+
+static int set_mode(struct vmm_options *o, enum cpu_mode mode, const char *flag)
+{
+	if (o->mode_given && o->mode != mode)
+		return usage_error("%s: only one mode at a time", flag);
+	o->mode = mode;
+	o->mode_given = true;
+	return 0;
+}
+
+static int parse_memory(struct vmm_options *o, const char *arg)
+{
+	uint64_t size;
+
+	if (!parse_size(arg, &size))
+		return usage_error("--memory=%s: not a size (try 2M, 64M, 1G)", arg);
+	if (size < VM_RAM_MIN || size > VM_RAM_MAX)
+		return usage_error("--memory=%s: guest RAM must be from 1M to 1G", arg);
+	if (size % 4096)
+		return usage_error("--memory=%s: guest RAM must be a multiple of 4 KiB", arg);
+	o->ram_size = size;
+	return 0;
+}
+
+static int parse_timeout(struct vmm_options *o, const char *arg)
+{
+	char *end;
+
+	o->timeout = strtod(arg, &end);
+	if (end == arg || *end || !(o->timeout > 0) || o->timeout > 1e6)
+		return usage_error("--timeout=%s: not a number of seconds above 0", arg);
+	return 0;
+}
+
+static int parse_option(struct vmm_options *o, int c, const char *arg)
+{
+	enum cpu_mode mode;
+	char err[200];
+
+	switch (c) {
+	case 'l': return set_mode(o, CPU_MODE_LONG, "-l");
+	case 's': return set_mode(o, CPU_MODE_PROT, "-s");
+	case 'p': return set_mode(o, CPU_MODE_PAGED, "-p");
+	case 'r': return set_mode(o, CPU_MODE_REAL, "-r");
+	case OPT_MODE:
+		if (!mode_from_name(arg, &mode))
+			return usage_error("--mode=%s: unknown mode (real, protected, paged, pae, long)", arg);
+		return set_mode(o, mode, "--mode");
+	case 'm': return parse_memory(o, arg);
+	case OPT_LOAD_ADDR:
+		return parse_u64(arg, &o->load_addr) ? 0 :
+			usage_error("--load-addr=%s: not an address", arg);
+	case OPT_ENTRY:
+		o->have_entry = true;
+		return parse_u64(arg, &o->entry) ? 0 :
+			usage_error("--entry=%s: not an address", arg);
+	case OPT_EXPECT:
+		if (expect_parse(&o->expect, arg, err, sizeof(err)))
+			return 0;
+		fprintf(stderr, "vmm: --expect: %s\n", err);
+		return usage_error("--expect=%s: use ADDR=VALUE or acc=VALUE", arg);
+	case OPT_TIMEOUT: return parse_timeout(o, arg);
+	case 'v': log_verbose = 1; return 0;
+	case 'h':
+		fputs(usage_text, stdout);
+		exit(VMM_OK);
+	case 'V':
+		printf("vmm %s\n", PACKAGE_VERSION);
+		exit(VMM_OK);
+	case ':':
+		return usage_error("option '%s' needs an argument", arg);
+	default:
+		return usage_error("unknown option '%s'", arg);
+	}
+}
+
+int main(int argc, char **argv)
+{
+	struct vmm_options opts = { .ram_size = 2ULL << 20 };
+	int c, err;
+
+	opterr = 0;	/* our own messages, prefixed "vmm:" */
+	while ((c = getopt_long(argc, argv, ":lsprm:vhV", long_opts, NULL)) != -1) {
+		err = parse_option(&opts, c, c == '?' || c == ':' ?
+				   argv[optind - 1] : optarg);
+		if (err)
+			return err;
+	}
+	if (optind < argc)
+		opts.guest_path = argv[optind++];
+	if (optind < argc)
+		return usage_error("unexpected argument '%s': one guest at a time", argv[optind]);
+	return machine_run(&opts);
+}

@@ -1,0 +1,171 @@
+/* vm.c - /dev/kvm, the VM file descriptor and guest RAM.
+ *
+ * The KVM API (Documentation/virt/kvm/api.rst) has three kinds of ioctl:
+ * system ioctls on /dev/kvm, VM ioctls on the fd KVM_CREATE_VM returns, and
+ * vCPU ioctls on the fd KVM_CREATE_VCPU returns (vcpu.c).  Each ioctl takes
+ * three arguments: the fd, the request number, and one argument (an integer
+ * or a pointer to a struct the request names).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/kvm.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "util.h"
+#include "vm.h"
+
+static int kvm_open(void)
+{
+	int fd, version;
+
+	fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+	if (fd < 0) {
+		if (errno == ENOENT)
+			pr_err("/dev/kvm: no such device: KVM is not available on this host (load kvm_intel or kvm_amd, or enable virtualization in the firmware)");
+		else if (errno == EACCES || errno == EPERM)
+			pr_err("/dev/kvm: permission denied: add yourself to the 'kvm' group or run as root");
+		else
+			pr_err("/dev/kvm: %s", strerror(errno));
+		return -1;
+	}
+	version = ioctl(fd, KVM_GET_API_VERSION, 0);
+	if (version != KVM_API_VERSION) {
+		pr_err("/dev/kvm: KVM_GET_API_VERSION returned %d, expected %d",
+		       version, KVM_API_VERSION);
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* The CPUID KVM can offer, given to every vCPU so the guest (and the page
+ * walker) see the real physical-address width and 1 GiB page support. */
+static struct kvm_cpuid2 *get_supported_cpuid(int kvm_fd)
+{
+	struct kvm_cpuid2 *cpuid;
+	int n = 64;
+
+	for (;;) {
+		cpuid = calloc(1, sizeof(*cpuid) + n * sizeof(cpuid->entries[0]));
+		if (!cpuid)
+			return NULL;
+		cpuid->nent = n;
+		if (ioctl(kvm_fd, KVM_GET_SUPPORTED_CPUID, cpuid) == 0)
+			return cpuid;
+		free(cpuid);
+		if (errno != E2BIG || n >= 4096) {
+			pr_warn("KVM_GET_SUPPORTED_CPUID: %s; the guest sees no CPUID",
+				strerror(errno));
+			return NULL;
+		}
+		n *= 2;
+	}
+}
+
+int vm_create_on(struct vm *vm, int kvm_fd, uint64_t ram_size)
+{
+	struct kvm_userspace_memory_region region;
+
+	memset(vm, 0, sizeof(*vm));
+	vm->kvm_fd = kvm_fd;
+	vm->vm_fd = -1;
+	vm->ram = MAP_FAILED;
+	vm->ram_size = ram_size;
+
+	vm->run_size = ioctl(kvm_fd, KVM_GET_VCPU_MMAP_SIZE, 0);
+	if (vm->run_size < (int)sizeof(struct kvm_run)) {
+		pr_err("KVM_GET_VCPU_MMAP_SIZE: %s", strerror(errno));
+		return -1;
+	}
+	vm->vm_fd = ioctl(kvm_fd, KVM_CREATE_VM, 0);
+	if (vm->vm_fd < 0) {
+		pr_err("KVM_CREATE_VM: %s", strerror(errno));
+		return -1;
+	}
+	/* Intel without unrestricted guest needs three pages for real mode's
+	 * TSS; QEMU puts them here, below the 4 GiB BIOS area. Harmless
+	 * elsewhere, so a failure is only worth a word with --verbose. */
+	if (ioctl(vm->vm_fd, KVM_SET_TSS_ADDR, 0xfffbd000UL) < 0)
+		pr_info("KVM_SET_TSS_ADDR: %s (ignored)", strerror(errno));
+
+	vm->ram = mmap(NULL, ram_size, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (vm->ram == MAP_FAILED) {
+		pr_err("guest RAM: mmap of %llu bytes: %s",
+		       (unsigned long long)ram_size, strerror(errno));
+		vm_destroy(vm);
+		return -1;
+	}
+	memset(&region, 0, sizeof(region));
+	region.slot = 0;
+	region.guest_phys_addr = 0;
+	region.memory_size = ram_size;
+	region.userspace_addr = (uintptr_t)vm->ram;
+	if (ioctl(vm->vm_fd, KVM_SET_USER_MEMORY_REGION, &region) < 0) {
+		pr_err("KVM_SET_USER_MEMORY_REGION: %s", strerror(errno));
+		vm_destroy(vm);
+		return -1;
+	}
+	vm->cpuid = get_supported_cpuid(kvm_fd);
+	return 0;
+}
+
+int vm_create(struct vm *vm, uint64_t ram_size)
+{
+	int kvm_fd = kvm_open();
+
+	if (kvm_fd < 0)
+		return -1;
+	if (vm_create_on(vm, kvm_fd, ram_size) < 0) {
+		close(kvm_fd);
+		vm->kvm_fd = -1;
+		return -1;
+	}
+	vm->own_kvm_fd = true;
+	return 0;
+}
+
+void vm_destroy(struct vm *vm)
+{
+	free(vm->cpuid);
+	vm->cpuid = NULL;
+	if (vm->ram != MAP_FAILED && vm->ram)
+		munmap(vm->ram, vm->ram_size);
+	vm->ram = MAP_FAILED;
+	if (vm->vm_fd >= 0)
+		close(vm->vm_fd);
+	vm->vm_fd = -1;
+	if (vm->own_kvm_fd && vm->kvm_fd >= 0)
+		close(vm->kvm_fd);
+	vm->own_kvm_fd = false;
+}
+
+void *vm_gpa(const struct vm *vm, uint64_t gpa, uint64_t len)
+{
+	if (gpa > vm->ram_size || len > vm->ram_size - gpa)
+		return NULL;
+	return vm->ram + gpa;
+}
+
+const char *vm_host_module(void)
+{
+	static const char *const modules[] = {
+		"kvm_intel", "kvm_amd", "kvm_pvm",
+	};
+	char path[64];
+	struct stat st;
+	size_t i;
+
+	for (i = 0; i < sizeof(modules) / sizeof(modules[0]); i++) {
+		snprintf(path, sizeof(path), "/sys/module/%s", modules[i]);
+		if (stat(path, &st) == 0)
+			return modules[i];
+	}
+	return "unknown";
+}

@@ -1,0 +1,39 @@
+/* vm.h - the VM: /dev/kvm, the VM file descriptor, guest RAM, host probe. */
+#ifndef VMM_VM_H
+#define VMM_VM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define VM_RAM_DEFAULT	(2ULL << 20)	/* kvm-hello-world's 2 MiB */
+#define VM_RAM_MIN	(1ULL << 20)	/* real mode needs the first MiB */
+#define VM_RAM_MAX	(1ULL << 30)	/* one page directory of 2 MiB pages */
+
+struct kvm_cpuid2;
+
+struct vm {
+	int kvm_fd;			/* /dev/kvm: system ioctls */
+	bool own_kvm_fd;		/* close kvm_fd in vm_destroy */
+	int vm_fd;			/* KVM_CREATE_VM: VM ioctls */
+	uint8_t *ram;			/* host mapping of GPA 0 .. ram_size */
+	uint64_t ram_size;		/* bytes of guest RAM */
+	int run_size;			/* KVM_GET_VCPU_MMAP_SIZE */
+	struct kvm_cpuid2 *cpuid;	/* KVM_GET_SUPPORTED_CPUID, for vCPUs */
+};
+
+/* Open /dev/kvm, create a VM with ram_size bytes of RAM in slot 0.
+ * On failure prints why and returns -1 with nothing left open. */
+int vm_create(struct vm *vm, uint64_t ram_size);
+/* A second VM on the same /dev/kvm fd (used by the host probe). */
+int vm_create_on(struct vm *vm, int kvm_fd, uint64_t ram_size);
+void vm_destroy(struct vm *vm);
+
+/* Host pointer for [gpa, gpa + len) if all of it is guest RAM, else NULL.
+ * Every access vmm makes to guest memory goes through this check. */
+void *vm_gpa(const struct vm *vm, uint64_t gpa, uint64_t len);
+
+/* Which KVM module serves /dev/kvm ("kvm_intel", "kvm_amd", "kvm_pvm"...). */
+const char *vm_host_module(void);
+
+#endif
