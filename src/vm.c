@@ -49,7 +49,7 @@ static int kvm_open(void)
 static struct kvm_cpuid2 *get_supported_cpuid(int kvm_fd)
 {
 	struct kvm_cpuid2 *cpuid;
-	int n = 64;
+	int n = 256;	/* enough for today's CPUs: one call, no E2BIG retry */
 
 	for (;;) {
 		cpuid = calloc(1, sizeof(*cpuid) + n * sizeof(cpuid->entries[0]));
