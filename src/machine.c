@@ -17,6 +17,7 @@
 #include "expect.h"
 #include "loader.h"
 #include "machine.h"
+#include "mmu.h"
 #include "pio.h"
 #include "probe.h"
 #include "util.h"
@@ -241,6 +242,41 @@ static int start_timer(double seconds)
 	return 0;
 }
 
+/* --walk=GVA[,GVA...]: each address through the guest's own page tables
+ * as they are at the halt, on stderr. Local output, so the host address of
+ * the byte is shown too: GVA -> GPA -> HVA. */
+static void walk_at_halt(struct machine *m, const struct kvm_regs *regs)
+{
+	const char *p = m->opts->walk;
+	struct kvm_sregs sregs;
+	struct mmu_paging pg;
+	struct mmu_walk w;
+	char text[2048], tok[64];
+	uint64_t gva;
+	size_t len;
+
+	if (!p)
+		return;
+	if (ioctl(m->vcpu.fd, KVM_GET_SREGS, &sregs) < 0) {
+		pr_err("KVM_GET_SREGS: %s", strerror(errno));
+		return;
+	}
+	vm_paging(&m->vm, &sregs, regs->rflags, &pg);
+	while (*p) {
+		len = strcspn(p, ",");
+		snprintf(tok, sizeof(tok), "%.*s", (int)len, p);
+		p += len + (p[len] == ',');
+		if (!parse_u64(tok, &gva))
+			continue;	/* main.c checked the list */
+		mmu_translate(&pg, gva, MMU_ACC_READ, vm_read_phys, &m->vm, &w);
+		mmu_format(&w, w.fault == MMU_OK ? vm_gpa(&m->vm, w.gpa, 1) : NULL,
+			   text, sizeof(text));
+		fprintf(stderr, "vmm: walk 0x%llx (%s, CR3 0x%llx):\n%s\n",
+			(unsigned long long)gva, mmu_mode_name(w.mode),
+			(unsigned long long)sregs.cr3, text);
+	}
+}
+
 static int judge_halt(struct machine *m)
 {
 	struct kvm_regs regs;
@@ -250,6 +286,7 @@ static int judge_halt(struct machine *m)
 		pr_err("KVM_GET_REGS: %s", strerror(errno));
 		return VMM_CRASH;
 	}
+	walk_at_halt(m, &regs);
 	for (i = 0; i < m->opts->expect.n && m->expect.n < EXPECT_MAX; i++)
 		m->expect.e[m->expect.n++] = m->opts->expect.e[i];
 	failed = expect_check(&m->expect, &m->vm, regs.rax,

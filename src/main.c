@@ -32,6 +32,8 @@ static const char usage_text[] =
 "                        check a word of guest memory, or the accumulator,\n"
 "                        when the guest halts (repeatable)\n"
 "      --timeout=SECONDS stop a guest that has not halted by then\n"
+"      --walk=GVA[,GVA]  at the halt, show how each guest-virtual address\n"
+"                        translates through the guest's page tables\n"
 "\n"
 "Other:\n"
 "  -v, --verbose         say what the host can do and what vmm chose\n"
@@ -59,6 +61,7 @@ static const struct option long_opts[] = {
 	{ "entry",	required_argument,	NULL, OPT_ENTRY },
 	{ "expect",	required_argument,	NULL, OPT_EXPECT },
 	{ "timeout",	required_argument,	NULL, OPT_TIMEOUT },
+	{ "walk",	required_argument,	NULL, OPT_WALK },
 	{ "verbose",	no_argument,		NULL, 'v' },
 	{ "help",	no_argument,		NULL, 'h' },
 	{ "version",	no_argument,		NULL, 'V' },
@@ -113,6 +116,29 @@ static int parse_timeout(struct vmm_options *o, const char *arg)
 	return 0;
 }
 
+/* --walk=GVA[,GVA...]: checked here so a typo is a usage error, not a
+ * silent skip after the guest has run. */
+static int parse_walk(struct vmm_options *o, const char *arg)
+{
+	char tok[64];
+	uint64_t v;
+	const char *p = arg;
+	size_t len;
+
+	do {
+		len = strcspn(p, ",");
+		if (len == 0 || len >= sizeof(tok))
+			return usage_error("--walk=%s: give addresses like 0x400,0x1000", arg);
+		memcpy(tok, p, len);
+		tok[len] = '\0';
+		if (!parse_u64(tok, &v))
+			return usage_error("--walk=%s: '%s' is not an address", arg, tok);
+		p += len;
+	} while (*p++ == ',');
+	o->walk = arg;
+	return 0;
+}
+
 static int parse_option(struct vmm_options *o, int c, const char *arg)
 {
 	enum cpu_mode mode;
@@ -141,6 +167,7 @@ static int parse_option(struct vmm_options *o, int c, const char *arg)
 		fprintf(stderr, "vmm: --expect: %s\n", err);
 		return usage_error("--expect=%s: use ADDR=VALUE or acc=VALUE", arg);
 	case OPT_TIMEOUT: return parse_timeout(o, arg);
+	case OPT_WALK: return parse_walk(o, arg);
 	case 'v': log_verbose = 1; return 0;
 	case 'h':
 		fputs(usage_text, stdout);

@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "mmu.h"
 #include "util.h"
 #include "vm.h"
 
@@ -151,6 +152,49 @@ void *vm_gpa(const struct vm *vm, uint64_t gpa, uint64_t len)
 	if (gpa > vm->ram_size || len > vm->ram_size - gpa)
 		return NULL;
 	return vm->ram + gpa;
+}
+
+static const struct kvm_cpuid_entry2 *cpuid_leaf(const struct vm *vm,
+						  uint32_t function)
+{
+	uint32_t i;
+
+	for (i = 0; vm->cpuid && i < vm->cpuid->nent; i++)
+		if (vm->cpuid->entries[i].function == function &&
+		    vm->cpuid->entries[i].index == 0)
+			return &vm->cpuid->entries[i];
+	return NULL;
+}
+
+void vm_paging(const struct vm *vm, const struct kvm_sregs *sregs,
+	       uint64_t rflags, struct mmu_paging *pg)
+{
+	const struct kvm_cpuid_entry2 *e;
+
+	memset(pg, 0, sizeof(*pg));
+	pg->cr0 = sregs->cr0;
+	pg->cr3 = sregs->cr3;
+	pg->cr4 = sregs->cr4;
+	pg->efer = sregs->efer;
+	pg->seg_base = sregs->ds.base;
+	pg->seg_limit = sregs->ds.limit;
+	pg->eflags_ac = rflags & (1u << 18);
+	e = cpuid_leaf(vm, 0x80000008);		/* address sizes */
+	pg->maxphyaddr = e ? (e->eax & 0xff) : 36;
+	e = cpuid_leaf(vm, 0x80000001);		/* EDX[26]: 1 GiB pages */
+	pg->has_1g_pages = e && (e->edx & (1u << 26));
+	e = cpuid_leaf(vm, 0);			/* vendor "AuthenticAMD" */
+	pg->amd = e && e->ebx == 0x68747541;
+}
+
+bool vm_read_phys(void *ctx, uint64_t gpa, void *buf, size_t len)
+{
+	const void *p = vm_gpa(ctx, gpa, len);
+
+	if (!p)
+		return false;
+	memcpy(buf, p, len);
+	return true;
 }
 
 const char *vm_host_module(void)

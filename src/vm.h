@@ -33,6 +33,19 @@ void vm_destroy(struct vm *vm);
  * Every access vmm makes to guest memory goes through this check. */
 void *vm_gpa(const struct vm *vm, uint64_t gpa, uint64_t len);
 
+struct kvm_sregs;
+struct mmu_paging;
+
+/* The page walker's view of the vCPU: control registers and EFER from
+ * sregs, the data segment for unpaged modes, and the physical-address
+ * width, 1 GiB page support and vendor from the CPUID the vCPU was given
+ * (what KVM will enforce, not what the host CPU has). */
+void vm_paging(const struct vm *vm, const struct kvm_sregs *sregs,
+	       uint64_t rflags, struct mmu_paging *pg);
+
+/* mmu_read_fn over guest RAM: ctx is the struct vm. */
+bool vm_read_phys(void *ctx, uint64_t gpa, void *buf, size_t len);
+
 /* Which KVM module serves /dev/kvm ("kvm_intel", "kvm_amd", "kvm_pvm"...). */
 const char *vm_host_module(void);
 
