@@ -3,6 +3,8 @@
  * the VM, load, set up the vCPU, run it and judge the result.
  */
 #include <errno.h>
+#include <pthread.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <linux/kvm.h>
 #include <stdio.h>
@@ -16,6 +18,8 @@
 #include "console.h"
 #include "expect.h"
 #include "loader.h"
+#include "gdb_target.h"
+#include "gdbserver.h"
 #include "machine.h"
 #include "mmu.h"
 #include "pio.h"
@@ -47,6 +51,10 @@ struct machine {
 	struct vcpu vcpu;
 	struct pio_bus pio;
 	struct console con;
+	struct gdb_target *gdb;		/* with --gdb: the debugger's view */
+	struct gdbserver *server;
+	bool halted;			/* under gdb: the guest ran its HLT */
+	bool crashed;			/* under gdb: it cannot run on */
 };
 
 static void embedded_image(enum cpu_mode mode, struct image *im)
@@ -183,8 +191,10 @@ static int check_host_mode(struct machine *m)
 		pr_strategy("paging", "%s, probed and supported by this host", mi->desc);
 		return 0;
 	}
-	pr_err("this host's KVM (%s) cannot run %s: %s. Hosts with kvm_intel or kvm_amd can; here use -s (flat protected mode) or -l (long mode with paging).",
-	       vm_host_module(), m->mode == CPU_MODE_PAE ? "PAE paging" : "32-bit paging", why);
+	pr_err("this host's KVM (%s) cannot run %s: %s. %shere use -s (flat protected mode) or -l (long mode with paging).",
+	       vm_host_module(), m->mode == CPU_MODE_PAE ? "PAE paging" : "32-bit paging", why,
+	       strcmp(vm_host_module(), "kvm_pvm") == 0 ?
+	       "Hosts with kvm_intel or kvm_amd can; " : "");
 	return -1;
 }
 
@@ -345,6 +355,178 @@ static int run_loop(struct machine *m)
 	}
 }
 
+/* The symbol file gdb should load: the guest file, or for a built-in
+ * guest its twin in the build tree (next to vmm) or the installed one. */
+static void symbol_file(struct machine *m, char *buf, size_t len)
+{
+	const char *name = m->mode == CPU_MODE_REAL ? "hello16.elf" :
+			   m->mode == CPU_MODE_LONG ? "hello64.elf" : "hello32.elf";
+	char exe[512];
+	ssize_t n;
+
+	if (m->opts->guest_path) {
+		snprintf(buf, len, "%s", m->opts->guest_path);
+		return;
+	}
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n > 0) {
+		exe[n] = '\0';
+		if (strrchr(exe, '/'))
+			*strrchr(exe, '/') = '\0';
+		snprintf(buf, len, "%s/guest/%s", exe, name);
+		if (access(buf, R_OK) == 0)
+			return;
+	}
+	snprintf(buf, len, "%s/%s", PKGDATADIR, name);
+}
+
+static int start_gdb(struct machine *m)
+{
+	char sym[600];
+
+	m->gdb = calloc(1, sizeof(*m->gdb));
+	if (!m->gdb || gdb_target_init(m->gdb, &m->vm, &m->vcpu) < 0)
+		return -1;
+	m->server = gdbserver_open(m->opts->gdb, m->gdb);
+	if (!m->server || gdbserver_start(m->server) < 0)
+		return -1;
+	symbol_file(m, sym, sizeof(sym));
+	pr_err("%s for gdb: gdb %s -ex '%s'",
+	       m->opts->wait_gdb ? "waiting" : "listening", sym,
+	       gdbserver_target_cmd(m->server));
+	if (!m->opts->wait_gdb)
+		m->gdb->req = GDB_REQ_CONT;	/* run until gdb attaches */
+	return 0;
+}
+
+/* The run is over while gdb watches: tell it (W status) and leave. */
+static int finish_under_gdb(struct machine *m, int status)
+{
+	gdb_target_stop(m->gdb, GDB_STOP_EXITED, status,
+			"vmm: the guest's run is over; vmm exits with status %d\n",
+			status);
+	gdb_target_wait_final(m->gdb);
+	return status;
+}
+
+/* A signal kicked the vCPU: decide what it meant. Returns -1 to go on. */
+static int gdb_kick(struct machine *m, bool attached)
+{
+	int sig = vcpu_signal;
+
+	vcpu_signal = 0;
+	if (sig == SIGINT || sig == SIGTERM) {
+		console_flush(&m->con);
+		pr_err("stopped by %s", sig == SIGINT ? "SIGINT" : "SIGTERM");
+		return VMM_SIGNAL + sig;
+	}
+	if (sig == SIGALRM) {
+		report_stop(m, "time limit: the guest ran without halting (--timeout); it was at:");
+		return VMM_TIMEOUT;
+	}
+	pthread_mutex_lock(&m->gdb->lock);
+	if (m->gdb->want_stop) {
+		pthread_mutex_unlock(&m->gdb->lock);
+		gdb_target_stop(m->gdb, attached ? GDB_STOP_INTERRUPT : GDB_STOP_TRAP,
+				0, NULL);
+		return -1;
+	}
+	pthread_mutex_unlock(&m->gdb->lock);
+	return -1;
+}
+
+static int gdb_event(struct machine *m, enum debug_event ev, bool attached,
+		     bool stepped_hlt)
+{
+	char what[320];
+	struct kvm_regs regs;
+
+	switch (ev) {
+	case DEBUG_STEP:
+		if (stepped_hlt) {
+			m->halted = true;
+			console_flush(&m->con);
+			gdb_target_stop(m->gdb, GDB_STOP_STEP, 0,
+					"vmm: the guest executed HLT: continuing ends the run\n");
+		} else {
+			gdb_target_stop(m->gdb, GDB_STOP_STEP, 0, NULL);
+		}
+		return -1;
+	case DEBUG_SWBREAK:
+		gdb_target_stop(m->gdb, GDB_STOP_SWBREAK, 0, NULL);
+		return -1;
+	case DEBUG_HWBREAK:
+		gdb_target_stop(m->gdb, GDB_STOP_HWBREAK, 0, NULL);
+		return -1;
+	case DEBUG_HALT:
+		console_flush(&m->con);
+		if (!attached)
+			return judge_halt(m);
+		m->halted = true;
+		if (ioctl(m->vcpu.fd, KVM_GET_REGS, &regs) < 0)
+			regs.rip = 0;
+		gdb_target_stop(m->gdb, GDB_STOP_TRAP, 0,
+				"vmm: the guest halted (HLT before 0x%llx): continuing ends the run\n",
+				(unsigned long long)regs.rip);
+		return -1;
+	case DEBUG_KICK:
+		return gdb_kick(m, attached);
+	case DEBUG_CRASH:
+	default:
+		strcpy(what, "guest crashed: ");
+		vcpu_describe_exit(&m->vcpu, what + strlen(what),
+				   sizeof(what) - strlen(what));
+		report_stop(m, what);
+		if (!attached)
+			return VMM_CRASH;
+		m->crashed = true;
+		gdb_target_stop(m->gdb, GDB_STOP_CRASH, 0, "vmm: %s\n", what);
+		return -1;
+	}
+}
+
+/* The run loop when a gdb stub is listening. Without a gdb attached the
+ * guest runs as it would without one (no guest debug at all). */
+static int run_loop_gdb(struct machine *m)
+{
+	enum debug_event ev;
+	enum gdb_req req;
+	bool attached, stepped_hlt, debugging = false;
+	int status;
+
+	for (;;) {
+		req = gdb_target_wait(m->gdb);
+		if (req == GDB_REQ_QUIT) {
+			if (vcpu_signal == SIGINT || vcpu_signal == SIGTERM)
+				return gdb_kick(m, false);
+			console_flush(&m->con);
+			pr_err("killed by gdb");
+			return VMM_SIGNAL + SIGKILL;
+		}
+		if (m->halted || m->crashed) {
+			status = m->crashed ? VMM_CRASH : judge_halt(m);
+			return finish_under_gdb(m, status);
+		}
+		pthread_mutex_lock(&m->gdb->lock);
+		attached = m->gdb->attached;
+		pthread_mutex_unlock(&m->gdb->lock);
+		stepped_hlt = false;
+		if (attached) {
+			debugging = true;
+			ev = debug_resume(&m->gdb->dbg, req == GDB_REQ_STEP,
+					  &stepped_hlt);
+		} else {
+			if (debugging && debug_disable(&m->gdb->dbg) < 0)
+				return VMM_CRASH;
+			debugging = false;
+			ev = debug_resume(&m->gdb->dbg, false, NULL);
+		}
+		status = gdb_event(m, ev, attached, stepped_hlt);
+		if (status >= 0)
+			return status;
+	}
+}
+
 int machine_run(const struct vmm_options *opts)
 {
 	struct machine *m;
@@ -374,11 +556,20 @@ int machine_run(const struct vmm_options *opts)
 		goto out;
 	pr_strategy("console", "port 0xe9 to stdout, buffered, flushed at each newline");
 	pr_strategy("interrupts", "no in-kernel irqchip, so the guest's HLT exits to vmm");
-	if (vcpu_signals_install(&m->vcpu) < 0 || start_timer(opts->timeout) < 0)
+	if (vcpu_signals_install(&m->vcpu) < 0)
 		goto out;
-	status = run_loop(m);
+	if (opts->gdb && start_gdb(m) < 0)
+		goto out;
+	if (start_timer(opts->timeout) < 0)
+		goto out;
+	status = m->gdb ? run_loop_gdb(m) : run_loop(m);
 out:
 	console_flush(&m->con);
+	gdbserver_close(m->server);
+	if (m->gdb) {
+		gdb_target_free(m->gdb);
+		free(m->gdb);
+	}
 	if (m->vcpu.fd >= 0)
 		vcpu_destroy(&m->vcpu);
 	vm_destroy(&m->vm);

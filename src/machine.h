@@ -19,6 +19,8 @@ struct vmm_options {
 	struct expect_list expect;	/* --expect */
 	const char *walk;		/* --walk=GVA[,GVA...] */
 	double timeout;			/* --timeout seconds; 0: none */
+	const char *gdb;		/* --gdb address, or NULL: no stub */
+	bool wait_gdb;			/* --wait-gdb: freeze until gdb attaches */
 };
 
 /* Build the VM, load the guest, run it; returns vmm's exit status. */

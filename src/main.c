@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "config.h"
+#include "gdbserver.h"
 #include "machine.h"
 #include "util.h"
 #include "vm.h"
@@ -35,6 +36,13 @@ static const char usage_text[] =
 "      --walk=GVA[,GVA]  at the halt, show how each guest-virtual address\n"
 "                        translates through the guest's page tables\n"
 "\n"
+"Debugging:\n"
+"      --gdb[=ADDR]      serve the GDB remote protocol on ADDR: tcp:HOST:PORT,\n"
+"                        HOST:PORT, :PORT, PORT or unix:PATH\n"
+"                        (default 127.0.0.1:1234)\n"
+"      --wait-gdb        freeze before the first instruction until gdb\n"
+"                        attaches (implies --gdb)\n"
+"\n"
 "Other:\n"
 "  -v, --verbose         say what the host can do and what vmm chose\n"
 "  -h, --help            this text\n"
@@ -42,12 +50,12 @@ static const char usage_text[] =
 "\n"
 "Exit status: 0 the guest halted and its checks passed; 1 a check failed;\n"
 "2 usage error; 3 the guest crashed; 4 --timeout ran out; 5 vmm could not\n"
-"start the guest; 128+N stopped by signal N.\n"
+"start the guest; 128+N stopped by signal N (137: killed from gdb).\n"
 "Symbol files for the built-in guests: " PKGDATADIR "/hello{16,32,64}.elf\n";
 
 enum {
 	OPT_MODE = 256, OPT_LOAD_ADDR, OPT_ENTRY, OPT_EXPECT, OPT_TIMEOUT,
-	OPT_WALK,
+	OPT_WALK, OPT_GDB, OPT_WAIT_GDB,
 };
 
 static const struct option long_opts[] = {
@@ -62,6 +70,8 @@ static const struct option long_opts[] = {
 	{ "expect",	required_argument,	NULL, OPT_EXPECT },
 	{ "timeout",	required_argument,	NULL, OPT_TIMEOUT },
 	{ "walk",	required_argument,	NULL, OPT_WALK },
+	{ "gdb",	optional_argument,	NULL, OPT_GDB },
+	{ "wait-gdb",	no_argument,		NULL, OPT_WAIT_GDB },
 	{ "verbose",	no_argument,		NULL, 'v' },
 	{ "help",	no_argument,		NULL, 'h' },
 	{ "version",	no_argument,		NULL, 'V' },
@@ -168,6 +178,12 @@ static int parse_option(struct vmm_options *o, int c, const char *arg)
 		return usage_error("--expect=%s: use ADDR=VALUE or acc=VALUE", arg);
 	case OPT_TIMEOUT: return parse_timeout(o, arg);
 	case OPT_WALK: return parse_walk(o, arg);
+	case OPT_GDB:
+		o->gdb = arg && *arg ? arg : GDBSERVER_DEFAULT;
+		return 0;
+	case OPT_WAIT_GDB:
+		o->wait_gdb = true;
+		return 0;
 	case 'v': log_verbose = 1; return 0;
 	case 'h':
 		fputs(usage_text, stdout);
@@ -198,5 +214,7 @@ int main(int argc, char **argv)
 		opts.guest_path = argv[optind++];
 	if (optind < argc)
 		return usage_error("unexpected argument '%s': one guest at a time", argv[optind]);
+	if (opts.wait_gdb && !opts.gdb)
+		opts.gdb = GDBSERVER_DEFAULT;
 	return machine_run(&opts);
 }

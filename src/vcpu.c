@@ -115,6 +115,8 @@ enum vcpu_stop vcpu_run(struct vcpu *vcpu)
 		switch (run->exit_reason) {
 		case KVM_EXIT_IO:
 			handle_io(vcpu);
+			if (vcpu->stepping)
+				return VCPU_IO_STEP;
 			continue;
 		case KVM_EXIT_HLT:
 			return VCPU_HALT;
@@ -131,6 +133,26 @@ enum vcpu_stop vcpu_run(struct vcpu *vcpu)
 			return VCPU_CRASH;
 		}
 	}
+}
+
+enum vcpu_stop vcpu_complete_io(struct vcpu *vcpu)
+{
+	struct kvm_run *run = vcpu->run;
+
+	run->immediate_exit = 1;
+	if (ioctl(vcpu->fd, KVM_RUN, 0) < 0) {
+		run->immediate_exit = 0;
+		if (errno == EINTR || errno == EAGAIN)
+			return VCPU_DEBUG;	/* done, nothing more ran */
+		pr_err("KVM_RUN (completing I/O): %s", strerror(errno));
+		return VCPU_ERROR;
+	}
+	run->immediate_exit = 0;
+	if (run->exit_reason == KVM_EXIT_DEBUG)
+		return VCPU_DEBUG;
+	if (run->exit_reason == KVM_EXIT_HLT)
+		return VCPU_HALT;
+	return VCPU_CRASH;
 }
 
 const char *vcpu_exit_name(uint32_t reason)

@@ -3,6 +3,7 @@
 #define VMM_VCPU_H
 
 #include <signal.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -15,6 +16,7 @@ struct vcpu {
 	int fd;				/* KVM_CREATE_VCPU: vCPU ioctls */
 	struct kvm_run *run;		/* shared with KVM: exit details */
 	struct pio_bus *pio;		/* where KVM_EXIT_IO goes */
+	bool stepping;			/* single-stepping: stop after I/O */
 };
 
 /* Why vcpu_run() returned. */
@@ -24,6 +26,8 @@ enum vcpu_stop {
 	VCPU_KICK,	/* a signal interrupted KVM_RUN: see vcpu_signal */
 	VCPU_DEBUG,	/* KVM_EXIT_DEBUG: breakpoint or single step */
 	VCPU_ERROR,	/* KVM_RUN itself failed */
+	VCPU_IO_STEP,	/* stepping: an I/O exit was handled; the I/O
+			 * instruction completes in vcpu_complete_io() */
 };
 
 /* The last signal that kicked the vCPU (SIGINT, SIGTERM, SIGALRM for
@@ -35,6 +39,12 @@ void vcpu_destroy(struct vcpu *vcpu);
 
 /* Run until something needs vmm's attention beyond port I/O. */
 enum vcpu_stop vcpu_run(struct vcpu *vcpu);
+
+/* Finish the instruction behind the last I/O exit without running the
+ * next one: one KVM_RUN with immediate_exit set. Needed when stepping
+ * (kvm_pvm otherwise runs the next instruction unreported; upstream KVM
+ * reports the step as KVM_EXIT_DEBUG from this same run). */
+enum vcpu_stop vcpu_complete_io(struct vcpu *vcpu);
 
 /* Catch SIGINT, SIGTERM, SIGALRM and SIGUSR1 so they stop KVM_RUN. */
 int vcpu_signals_install(struct vcpu *vcpu);

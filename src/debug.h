@@ -1,0 +1,73 @@
+/* debug.h - breakpoints and stepping on top of KVM_SET_GUEST_DEBUG, with a
+ * strategy per host capability. */
+#ifndef VMM_DEBUG_H
+#define VMM_DEBUG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct vm;
+struct vcpu;
+
+/* How a software breakpoint (gdb's Z0) is planted. */
+enum bp_strategy {
+	BP_INT3,	/* 0xCC + KVM_GUESTDBG_USE_SW_BP: KVM_EXIT_DEBUG #BP */
+	BP_HLT,		/* 0xF4: KVM_EXIT_HLT just past it (kvm_pvm, where
+			 * int3 ends in KVM_EXIT_INTERNAL_ERROR) */
+};
+
+#define DEBUG_HW_SLOTS 4	/* DR0-DR3 */
+
+struct sw_bp {
+	uint64_t gva;		/* where gdb asked */
+	uint64_t gpa;		/* where the opcode went while planted */
+	uint8_t saved;		/* the guest's byte under it */
+	bool planted;
+};
+
+struct debug {
+	struct vm *vm;
+	struct vcpu *vcpu;
+	enum bp_strategy sw;		/* chosen by debug_init's probe */
+	struct sw_bp *bps;		/* no fixed limit: grows */
+	size_t nbps, capbps;
+	uint64_t hw[DEBUG_HW_SLOTS];	/* DR0-3 execute breakpoints */
+	bool hw_used[DEBUG_HW_SLOTS];
+	bool force_hlt;			/* VMM_DEBUG_BP=hlt: test the fallback */
+};
+
+/* What ended a debug_resume(). */
+enum debug_event {
+	DEBUG_STEP,		/* one instruction done */
+	DEBUG_SWBREAK,		/* at a Z0 breakpoint; rip = its address */
+	DEBUG_HWBREAK,		/* at a Z1 breakpoint */
+	DEBUG_HALT,		/* the guest executed HLT */
+	DEBUG_KICK,		/* a signal stopped it: see vcpu_signal */
+	DEBUG_CRASH,		/* shutdown, MMIO to nothing, ...: see run */
+	DEBUG_ERROR,		/* KVM_RUN failed */
+};
+
+/* Probe how this host takes software breakpoints (a scratch VM, a few ms)
+ * and report the choice with --verbose. */
+void debug_init(struct debug *d, struct vm *vm, struct vcpu *vcpu);
+void debug_free(struct debug *d);
+
+int debug_add_sw(struct debug *d, uint64_t gva);
+int debug_del_sw(struct debug *d, uint64_t gva);
+int debug_add_hw(struct debug *d, uint64_t gva);	/* -ENOSPC: all 4 used */
+int debug_del_hw(struct debug *d, uint64_t gva);
+void debug_clear(struct debug *d);			/* gdb detached */
+/* No debugging at all: the guest runs as if no debugger had been there. */
+int debug_disable(struct debug *d);
+
+/* Run the vCPU: one instruction if step, else until a breakpoint or
+ * something else stops it. Breakpoints are planted only while the guest
+ * runs, so guest memory never shows them to gdb, and a write by gdb over
+ * one simply changes the guest's byte. If halted_insn is not NULL it is
+ * set when the instruction stepped was a HLT. */
+enum debug_event debug_resume(struct debug *d, bool step, bool *stepped_hlt);
+
+const char *debug_strategy_name(enum bp_strategy s);
+
+#endif

@@ -1,0 +1,375 @@
+/* gdbserver.c - sockets and the stub thread.
+ *
+ * The thread poll()s the listening socket, the connected gdb and the
+ * eventfd the vCPU thread writes when the guest stops. One gdb at a time:
+ * a second connection is told so and closed, and the first goes on.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "gdb_target.h"
+#include "gdbserver.h"
+#include "gdbstub.h"
+#include "util.h"
+
+#define STUB_BUF (256 << 10)	/* half in, half out: PacketSize ~128 KiB */
+
+struct gdbserver {
+	struct gdb_target *t;
+	struct gdbstub *stub;
+	int listen_fd;
+	int client_fd;			/* -1: no gdb */
+	int quit_pipe[2];		/* gdbserver_close -> thread */
+	bool is_unix, local;
+	char unix_path[108];		/* sun_path; removed at close */
+	char target_cmd[160];
+	pthread_t thread;
+	bool started;
+	uint8_t buf[STUB_BUF];
+};
+
+static int parse_tcp(const char *addr, char *host, size_t hostlen, int *port)
+{
+	const char *colon = strrchr(addr, ':');
+	char *end;
+	long p;
+
+	if (!colon) {			/* "1234" */
+		snprintf(host, hostlen, "127.0.0.1");
+		colon = addr - 1;
+	} else if (colon == addr) {	/* ":1234" */
+		snprintf(host, hostlen, "127.0.0.1");
+	} else {
+		snprintf(host, hostlen, "%.*s", (int)(colon - addr), addr);
+	}
+	p = strtol(colon + 1, &end, 10);
+	if (!colon[1] || *end || p < 0 || p > 65535)
+		return -1;
+	*port = (int)p;
+	return 0;
+}
+
+static int open_tcp(struct gdbserver *s, const char *addr)
+{
+	struct addrinfo hints = { .ai_family = AF_INET, .ai_socktype = SOCK_STREAM };
+	struct addrinfo *ai = NULL;
+	struct sockaddr_in sin;
+	socklen_t len = sizeof(sin);
+	char host[128], port_s[16];
+	int port, one = 1, err;
+
+	if (parse_tcp(addr, host, sizeof(host), &port) < 0) {
+		pr_err("--gdb=%s: not an address (try :1234, 127.0.0.1:1234 or unix:/path)", addr);
+		return -1;
+	}
+	snprintf(port_s, sizeof(port_s), "%d", port);
+	err = getaddrinfo(host, port_s, &hints, &ai);
+	if (err) {
+		pr_err("--gdb=%s: %s: %s", addr, host, gai_strerror(err));
+		return -1;
+	}
+	s->listen_fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (s->listen_fd < 0) {
+		pr_err("socket: %s", strerror(errno));
+		freeaddrinfo(ai);
+		return -1;
+	}
+	setsockopt(s->listen_fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (bind(s->listen_fd, ai->ai_addr, ai->ai_addrlen) < 0) {
+		if (errno == EADDRINUSE)
+			pr_err("--gdb: %s:%d is already in use (another vmm or gdbserver?); pick another port with --gdb=:PORT",
+			       host, port);
+		else
+			pr_err("--gdb: bind %s:%d: %s", host, port, strerror(errno));
+		freeaddrinfo(ai);
+		return -1;
+	}
+	memcpy(&sin, ai->ai_addr, sizeof(sin));
+	freeaddrinfo(ai);
+	if (listen(s->listen_fd, 4) < 0 ||
+	    getsockname(s->listen_fd, (struct sockaddr *)&sin, &len) < 0) {
+		pr_err("--gdb: listen: %s", strerror(errno));
+		return -1;
+	}
+	s->local = (ntohl(sin.sin_addr.s_addr) >> 24) == 127;
+	if (!s->local)
+		pr_warn("the gdb stub listens on %s:%d: anyone who can reach that port can read and change the guest and run code in it",
+			host, ntohs(sin.sin_port));
+	snprintf(s->target_cmd, sizeof(s->target_cmd), "target remote %s:%d",
+		 s->local ? "" : host, ntohs(sin.sin_port));
+	return 0;
+}
+
+/* A socket file nobody listens on is stale (a vmm that died): replace it.
+ * One somebody listens on is refused. */
+static int unix_path_free(const char *path, const struct sockaddr_un *sun)
+{
+	struct stat st;
+	int fd, r;
+
+	if (lstat(path, &st) < 0)
+		return errno == ENOENT ? 0 : -1;
+	if (!S_ISSOCK(st.st_mode)) {
+		pr_err("--gdb=unix:%s: the path exists and is not a socket", path);
+		return -1;
+	}
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	r = fd < 0 ? -1 : connect(fd, (const struct sockaddr *)sun, sizeof(*sun));
+	if (fd >= 0)
+		close(fd);
+	if (r == 0) {
+		pr_err("--gdb=unix:%s: another program is listening there", path);
+		return -1;
+	}
+	unlink(path);
+	return 0;
+}
+
+static int open_unix(struct gdbserver *s, const char *path)
+{
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+
+	if (!*path || strlen(path) >= sizeof(sun.sun_path)) {
+		pr_err("--gdb=unix:%s: a socket path needs 1 to %zu characters",
+		       path, sizeof(sun.sun_path) - 1);
+		return -1;
+	}
+	strcpy(sun.sun_path, path);
+	if (unix_path_free(path, &sun) < 0)
+		return -1;
+	s->listen_fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (s->listen_fd < 0 ||
+	    bind(s->listen_fd, (struct sockaddr *)&sun, sizeof(sun)) < 0) {
+		pr_err("--gdb=unix:%s: %s", path, strerror(errno));
+		return -1;
+	}
+	strcpy(s->unix_path, path);
+	/* Only its owner may connect: a umask alone would leave 0700 or
+	 * wider, depending on who runs vmm. */
+	if (chmod(path, 0600) < 0 || listen(s->listen_fd, 4) < 0) {
+		pr_err("--gdb=unix:%s: %s", path, strerror(errno));
+		return -1;
+	}
+	s->is_unix = true;
+	s->local = true;
+	snprintf(s->target_cmd, sizeof(s->target_cmd), "target remote %s", path);
+	return 0;
+}
+
+struct gdbserver *gdbserver_open(const char *addr, struct gdb_target *t)
+{
+	struct gdbserver *s = calloc(1, sizeof(*s));
+	int r;
+
+	if (!s) {
+		pr_err("out of memory");
+		return NULL;
+	}
+	s->t = t;
+	s->listen_fd = s->client_fd = -1;
+	s->quit_pipe[0] = s->quit_pipe[1] = -1;
+	if (!strncmp(addr, "unix:", 5))
+		r = open_unix(s, addr + 5);
+	else
+		r = open_tcp(s, strncmp(addr, "tcp:", 4) ? addr : addr + 4);
+	if (r < 0 || pipe2(s->quit_pipe, O_CLOEXEC) < 0) {
+		gdbserver_close(s);
+		return NULL;
+	}
+	t->local = s->local;
+	return s;
+}
+
+bool gdbserver_is_local(const struct gdbserver *s)
+{
+	return s->local;
+}
+
+const char *gdbserver_target_cmd(const struct gdbserver *s)
+{
+	return s->target_cmd;
+}
+
+static int sock_write(void *ctx, const void *buf, size_t len)
+{
+	struct gdbserver *s = ctx;
+	const char *p = buf;
+	ssize_t n;
+
+	while (len) {
+		n = send(s->client_fd, p, len, MSG_NOSIGNAL);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return n < 0 ? -errno : -EPIPE;
+		p += n;
+		len -= n;
+	}
+	return 0;
+}
+
+static void drop_client(struct gdbserver *s, const char *why)
+{
+	if (s->client_fd < 0)
+		return;
+	close(s->client_fd);
+	s->client_fd = -1;
+	gdb_target_disconnect(s->t);
+	if (why)
+		pr_warn("gdb %s; the guest stays paused for the next gdb", why);
+}
+
+/* "$E.msg#cs": what a second debugger reads before vmm closes it. */
+static void refuse(int fd)
+{
+	static const char msg[] = "E.vmm: another debugger is already attached";
+	char pkt[128];
+	unsigned sum = 0;
+	size_t i;
+
+	for (i = 0; msg[i]; i++)
+		sum += (unsigned char)msg[i];
+	snprintf(pkt, sizeof(pkt), "$%s#%02x", msg, sum & 0xff);
+	if (send(fd, pkt, strlen(pkt), MSG_NOSIGNAL | MSG_DONTWAIT) < 0)
+		pr_info("refusing a second debugger: %s", strerror(errno));
+	close(fd);
+}
+
+static void accept_client(struct gdbserver *s)
+{
+	struct timeval tv = { .tv_sec = 10 };
+	int fd, one = 1;
+
+	fd = accept4(s->listen_fd, NULL, NULL, SOCK_CLOEXEC);
+	if (fd < 0)
+		return;
+	if (s->client_fd >= 0) {
+		pr_warn("refused a second debugger: one is attached already");
+		refuse(fd);
+		return;
+	}
+	if (!s->is_unix)
+		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	/* A gdb that stops reading must not hang vmm forever. */
+	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+	s->client_fd = fd;
+	gdb_target_attach(s->t);
+	gdbstub_reset(s->stub);
+	pr_info("gdb attached");
+}
+
+static void client_input(struct gdbserver *s)
+{
+	char buf[16384];
+	ssize_t n;
+	int r;
+
+	n = recv(s->client_fd, buf, sizeof(buf), 0);
+	if (n < 0 && (errno == EINTR || errno == EAGAIN))
+		return;
+	if (n <= 0) {
+		drop_client(s, "disconnected without detaching");
+		return;
+	}
+	r = gdbstub_feed(s->stub, buf, n);
+	if (r == GDBSTUB_CLOSE)
+		drop_client(s, NULL);
+	else if (r < 0)
+		drop_client(s, "stopped reading replies");
+}
+
+static void *server_thread(void *arg)
+{
+	struct gdbserver *s = arg;
+	struct pollfd pfd[4];
+	int n;
+
+	for (;;) {
+		pfd[0] = (struct pollfd){ .fd = s->quit_pipe[0], .events = POLLIN };
+		pfd[1] = (struct pollfd){ .fd = s->listen_fd, .events = POLLIN };
+		pfd[2] = (struct pollfd){ .fd = s->t->wake_fd, .events = POLLIN };
+		pfd[3] = (struct pollfd){ .fd = s->client_fd, .events = POLLIN };
+		n = poll(pfd, s->client_fd >= 0 ? 4 : 3, -1);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 || pfd[0].revents)
+			break;
+		if (pfd[2].revents)
+			gdb_target_deliver(s->t, s->client_fd >= 0 ? s->stub : NULL);
+		if (pfd[1].revents)
+			accept_client(s);
+		if (s->client_fd >= 0 && pfd[3].revents)
+			client_input(s);
+	}
+	return NULL;
+}
+
+int gdbserver_start(struct gdbserver *s)
+{
+	struct gdbstub_config cfg = {
+		.ops = &gdb_target_ops,
+		.ctx = s->t,
+		.write = sock_write,
+		.write_ctx = s,
+		.buf = s->buf,
+		.buf_len = sizeof(s->buf),
+		.layout = &gdb_x86_64_layout,
+	};
+	sigset_t block, old;
+	int err;
+
+	s->stub = gdbstub_create(&cfg);
+	if (!s->stub) {
+		pr_err("gdbstub_create: %s", strerror(errno));
+		return -1;
+	}
+	/* Signals belong to the vCPU thread: they are how it is kicked. */
+	sigfillset(&block);
+	pthread_sigmask(SIG_BLOCK, &block, &old);
+	err = pthread_create(&s->thread, NULL, server_thread, s);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (err) {
+		pr_err("pthread_create: %s", strerror(err));
+		return -1;
+	}
+	s->started = true;
+	return 0;
+}
+
+void gdbserver_close(struct gdbserver *s)
+{
+	if (!s)
+		return;
+	if (s->started) {
+		if (write(s->quit_pipe[1], "q", 1) < 0)
+			pr_warn("stopping the gdb thread: %s", strerror(errno));
+		pthread_join(s->thread, NULL);
+	}
+	if (s->client_fd >= 0)
+		close(s->client_fd);
+	if (s->listen_fd >= 0)
+		close(s->listen_fd);
+	if (s->quit_pipe[0] >= 0)
+		close(s->quit_pipe[0]);
+	if (s->quit_pipe[1] >= 0)
+		close(s->quit_pipe[1]);
+	if (s->unix_path[0])
+		unlink(s->unix_path);
+	if (s->stub)
+		gdbstub_destroy(s->stub);
+	free(s);
+}
