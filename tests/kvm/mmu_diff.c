@@ -12,6 +12,15 @@
  * state (NXE, MAXPHYADDR, 1 GiB pages, vendor, SMAP/AC), since each
  * changes which bits are reserved or which accesses fault.
  *
+ * KVM_TRANSLATE walks in software with the vCPU's guest MMU configuration,
+ * so every rule the walker models is software KVM applies the same way
+ * under shadow paging and under NPT/EPT -- except 1 GiB pages: with
+ * two-dimensional paging KVM lets the guest use them whenever the host CPU
+ * has them, whatever the guest's CPUID says, because the hardware walker
+ * cannot be told otherwise ("KVM: x86/mmu: Let guest use GBPAGES if
+ * supported in hardware and TDP is on", mid-2021; before it KVM went by
+ * the CPUID bit). The rounds that change that bit probe what KVM does.
+ *
  * Usage: mmu_diff [--seed N] [--count N]   (count: 4-level addresses)
  * Output: TAP. No /dev/kvm, or a mode the host cannot run: SKIP, reason.
  */
@@ -630,10 +639,11 @@ static const struct round rounds_other[] = {
 #define N_OTHER	(sizeof(rounds_other) / sizeof(rounds_other[0]))
 
 /* KVM decides from its own capabilities, not only from the vCPU's CPUID,
- * whether a guest has 1 GiB pages: a CPUID that claims them is honoured
- * only if KVM offers them. Map one at 1 GiB and ask. */
-static bool probe_gbpages(struct vm *vm, const struct round *r, char *why,
-			  size_t len)
+ * whether a guest has 1 GiB pages (cpuid.c, kvm_vcpu_after_set_cpuid():
+ * with TDP, the host CPU's X86_FEATURE_GBPAGES; without, the guest's CPUID
+ * bit, which KVM then always offers). Map one at 1 GiB under the round's
+ * CPUID and ask: true if KVM_TRANSLATE maps it. */
+static bool probe_gbpages(struct vm *vm, const struct round *r)
 {
 	struct kvm_translation tr = { .linear_address = 1ull << 30 };
 	struct kvm_cpuid2 *c = malloc(sizeof(*c) + vm->cpuid->nent *
@@ -643,9 +653,6 @@ static bool probe_gbpages(struct vm *vm, const struct round *r, char *why,
 	bool works = false;
 	int fd = -1;
 
-	snprintf(why, len, "KVM here does not offer 1 GiB pages "
-		 "(KVM_GET_SUPPORTED_CPUID 0x80000001 EDX[26] is clear), and "
-		 "KVM_TRANSLATE ignores the bit set in CPUID");
 	if (!c)
 		return false;
 	round_cpuid(vm, r, c, &k);
@@ -662,18 +669,67 @@ static bool probe_gbpages(struct vm *vm, const struct round *r, char *why,
 	return works;
 }
 
+/* Does KVM give its guests two-dimensional paging (NPT/EPT)? The vendor
+ * module's parameter says, as KVM settled it at load (it clears the
+ * parameter when the CPU lacks the feature). kvm_pvm shadows the guest's
+ * page tables. Fills name with "kvm_amd npt=Y" or the like. */
+static bool host_tdp(char *name, size_t len)
+{
+	static const char *const param[][2] = {
+		{ "kvm_amd", "npt" }, { "kvm_intel", "ept" },
+	};
+	unsigned int i;
+
+	for (i = 0; i < 2; i++) {
+		char path[96], v[8] = "";
+		FILE *f;
+
+		snprintf(path, sizeof(path), "/sys/module/%s/parameters/%s",
+			 param[i][0], param[i][1]);
+		f = fopen(path, "re");
+		if (!f)
+			continue;
+		if (!fgets(v, sizeof(v), f))
+			v[0] = 0;
+		fclose(f);
+		v[strcspn(v, "\n")] = 0;
+		snprintf(name, len, "%s %s=%s", param[i][0], param[i][1], v);
+		return v[0] == 'Y' || v[0] == '1';
+	}
+	snprintf(name, len, "no kvm_amd or kvm_intel");
+	return false;
+}
+
 /* Why a round cannot run on this host, or NULL. */
 static const char *round_skip(struct vm *vm, const struct caps *k,
 			      const struct round *r, char *why, size_t len)
 {
+	char tdp[64];
+
 	if (r->smap && !k->smap)
 		return "KVM here does not offer SMAP "
 		       "(KVM_GET_SUPPORTED_CPUID 7.0 EBX[20] is clear)";
 	if (r->mode == MMU_MODE_LONG5 && !k->la57)
 		return "KVM here does not offer 5-level paging "
 		       "(KVM_GET_SUPPORTED_CPUID 7.0 ECX[16] is clear)";
-	if (r->gbpages > 0 && !k->gbpages && !probe_gbpages(vm, r, why, len))
+	if (r->gbpages > 0 && !k->gbpages && !probe_gbpages(vm, r))
+		return "KVM here does not offer 1 GiB pages "
+		       "(KVM_GET_SUPPORTED_CPUID 0x80000001 EDX[26] is clear), "
+		       "and KVM_TRANSLATE ignores the bit set in CPUID";
+	/* Where KVM ignores the cleared bit there is nothing to compare the
+	 * walker's rule with. That is only right under NPT/EPT: elsewhere
+	 * (shadow paging: kvm_pvm, npt=0, ept=0) the round runs and fails. */
+	if (r->gbpages < 0 && k->gbpages && probe_gbpages(vm, r) &&
+	    host_tdp(tdp, sizeof(tdp))) {
+		snprintf(why, len, "KVM here ignores the cleared bit: with "
+			 "two-dimensional paging (%s) it allows 1 GiB pages "
+			 "whenever the host CPU has them, as the hardware walker "
+			 "does, so PS in a PDPTE is never reserved", tdp);
 		return why;
+	}
+	if (r->gbpages < 0 && !k->gbpages)
+		tap_diag("%s: KVM here offers no 1 GiB pages, so this round's "
+			 "CPUID is the one the others use", r->name);
 	if ((r->mode == MMU_MODE_PAGING32 || r->mode == MMU_MODE_PAE) &&
 	    !probe_mode(vm, r, why, len))
 		return why;
