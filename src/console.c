@@ -18,6 +18,8 @@ void console_init(struct console *con, int fd)
 	con->broken = false;
 	con->len = 0;
 	con->total = 0;
+	con->mirror = NULL;
+	con->mirror_ctx = NULL;
 }
 
 void console_flush(struct console *con)
@@ -49,6 +51,8 @@ void console_write(struct console *con, const void *data, size_t len)
 	size_t room;
 
 	con->total += len;
+	if (con->mirror)
+		con->mirror(con->mirror_ctx, data, len);
 	while (len) {
 		room = sizeof(con->buf) - con->len;
 		if (room > len)

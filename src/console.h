@@ -14,6 +14,9 @@ struct console {
 	bool broken;			/* a write failed: drop, don't retry */
 	size_t len;			/* bytes waiting in buf */
 	uint64_t total;			/* bytes the guest wrote, ever */
+	/* monitor console gdb: every byte also goes here (to gdb). */
+	void (*mirror)(void *ctx, const void *data, size_t len);
+	void *mirror_ctx;
 	char buf[CONSOLE_BUFSZ];
 };
 

@@ -64,6 +64,39 @@ static bool probe_int3(int kvm_fd)
 	return ok;
 }
 
+/* Does a DR0 write watchpoint fire (KVM_EXIT_DEBUG, #DB, DR6.B0) when the
+ * guest writes the byte? kvm_intel and kvm_amd: yes; kvm_pvm: never. */
+static bool probe_dr_write(int kvm_fd)
+{
+	/* movb $1, 0x2000 (absolute, SIB form); hlt */
+	static const uint8_t code[] = { 0xc6, 0x04, 0x25, 0x00, 0x20, 0x00,
+					0x00, 0x01, OPCODE_HLT };
+	struct kvm_guest_debug dbg = { .control = KVM_GUESTDBG_ENABLE |
+						  KVM_GUESTDBG_USE_HW_BP };
+	struct vcpu vcpu = { .fd = -1 };
+	struct pio_bus *bus;
+	struct vm vm;
+	bool ok = false;
+
+	dbg.arch.debugreg[0] = 0x2000;
+	dbg.arch.debugreg[7] = (1u << 0) | (1u << 9) | (1u << 16); /* L0, GE, W */
+	if (vm_create_on(&vm, kvm_fd, 1 << 20) < 0)
+		return false;
+	bus = calloc(1, sizeof(*bus));
+	if (bus && vcpu_create(&vm, bus, &vcpu) == 0) {
+		memcpy(vm.ram + 0x1000, code, sizeof(code));
+		if (mode_setup(&vm, vcpu.fd, CPU_MODE_LONG, 0x1000) == 0 &&
+		    ioctl(vcpu.fd, KVM_SET_GUEST_DEBUG, &dbg) == 0 &&
+		    vcpu_run(&vcpu) == VCPU_DEBUG)
+			ok = vcpu.run->debug.arch.exception == 1 &&
+			     (vcpu.run->debug.arch.dr6 & 1);
+		vcpu_destroy(&vcpu);
+	}
+	free(bus);
+	vm_destroy(&vm);
+	return ok;
+}
+
 void debug_init(struct debug *d, struct vm *vm, struct vcpu *vcpu)
 {
 	const char *force = getenv("VMM_DEBUG_BP");
@@ -83,13 +116,20 @@ void debug_init(struct debug *d, struct vm *vm, struct vcpu *vcpu)
 		    "int3 fails on this host; HLT exits cleanly");
 	pr_strategy("hardware breakpoints", "debug registers DR0-DR3");
 	pr_strategy("single-step", "KVM_GUESTDBG_SINGLESTEP; I/O completed with an immediate_exit run");
+	d->dr_data = !getenv("VMM_DEBUG_NO_DR_WATCH") && probe_dr_write(vm->kvm_fd);
+	if (d->dr_data)
+		pr_strategy("watchpoints", "debug registers (page protection for rwatch, ranges over 8 bytes and more than four)");
+	else
+		pr_strategy("watchpoints", "page protection: read-only slots for writes, no slot for reads (DR data watchpoints never fire here)");
 }
 
 void debug_free(struct debug *d)
 {
 	free(d->bps);
+	free(d->watches);
 	d->bps = NULL;
-	d->nbps = d->capbps = 0;
+	d->watches = NULL;
+	d->nbps = d->capbps = d->nwatch = d->capwatch = 0;
 }
 
 static struct sw_bp *find_sw(struct debug *d, uint64_t gva)
@@ -131,40 +171,53 @@ int debug_del_sw(struct debug *d, uint64_t gva)
 	return 0;
 }
 
-int debug_add_hw(struct debug *d, uint64_t gva)
+static int dr_find(struct debug *d, uint64_t addr, unsigned rw, unsigned len)
 {
-	int i, free_slot = -1;
+	int i;
 
-	for (i = 0; i < DEBUG_HW_SLOTS; i++) {
-		if (d->hw_used[i] && d->hw[i] == gva)
-			return 0;
-		if (!d->hw_used[i] && free_slot < 0)
-			free_slot = i;
-	}
-	if (free_slot < 0)
-		return -ENOSPC;
-	d->hw[free_slot] = gva;
-	d->hw_used[free_slot] = true;
-	return 0;
+	for (i = 0; i < DEBUG_HW_SLOTS; i++)
+		if (d->dr[i].used && d->dr[i].addr == addr &&
+		    d->dr[i].rw == rw && d->dr[i].len == len)
+			return i;
+	return -1;
 }
 
-int debug_del_hw(struct debug *d, uint64_t gva)
+static int dr_alloc(struct debug *d, uint64_t addr, unsigned rw, unsigned len)
 {
 	int i;
 
 	for (i = 0; i < DEBUG_HW_SLOTS; i++) {
-		if (d->hw_used[i] && d->hw[i] == gva) {
-			d->hw_used[i] = false;
-			return 0;
+		if (!d->dr[i].used) {
+			d->dr[i] = (struct dr_slot){ true, addr, rw, len };
+			return i;
 		}
 	}
-	return -ENOENT;
+	return -1;
+}
+
+int debug_add_hw(struct debug *d, uint64_t gva)
+{
+	if (dr_find(d, gva, 0, 1) >= 0)
+		return 0;
+	return dr_alloc(d, gva, 0, 1) < 0 ? -ENOSPC : 0;
+}
+
+int debug_del_hw(struct debug *d, uint64_t gva)
+{
+	int i = dr_find(d, gva, 0, 1);
+
+	if (i < 0)
+		return -ENOENT;
+	d->dr[i].used = false;
+	return 0;
 }
 
 void debug_clear(struct debug *d)
 {
 	d->nbps = 0;
-	memset(d->hw_used, 0, sizeof(d->hw_used));
+	d->nwatch = 0;
+	d->prot_dirty = true;
+	memset(d->dr, 0, sizeof(d->dr));
 }
 
 /* Guest-virtual to host pointer through the guest's tables, or NULL. */
@@ -229,6 +282,12 @@ static struct sw_bp *planted_at(struct debug *d, uint64_t gva)
 	return b && b->planted ? b : NULL;
 }
 
+/* DR7 LEN encoding (SDM 17.2.5): 1, 2, 8, 4 bytes -> 00, 01, 10, 11. */
+static unsigned dr7_len(unsigned len)
+{
+	return len == 2 ? 1 : len == 8 ? 2 : len == 4 ? 3 : 0;
+}
+
 static int set_guest_debug(struct debug *d, bool step, bool use_hw)
 {
 	struct kvm_guest_debug g;
@@ -240,16 +299,16 @@ static int set_guest_debug(struct debug *d, bool step, bool use_hw)
 		g.control |= KVM_GUESTDBG_SINGLESTEP;
 	if (d->sw == BP_INT3 && !step)
 		g.control |= KVM_GUESTDBG_USE_SW_BP;
-	if (use_hw) {
+	for (i = 0; use_hw && i < DEBUG_HW_SLOTS; i++) {
+		if (!d->dr[i].used)
+			continue;
 		g.control |= KVM_GUESTDBG_USE_HW_BP;
-		for (i = 0; i < DEBUG_HW_SLOTS; i++) {
-			if (!d->hw_used[i])
-				continue;
-			g.arch.debugreg[i] = d->hw[i];
-			/* Ln enable; R/W and LEN 00: execute, 1 byte (SDM
-			 * 17.2.4); GE for exact reporting. */
-			g.arch.debugreg[7] |= (1u << (2 * i)) | (1u << 9);
-		}
+		g.arch.debugreg[i] = d->dr[i].addr;
+		/* Ln enable, R/Wn and LENn (SDM 17.2.4); GE for exact
+		 * data breakpoint reporting. */
+		g.arch.debugreg[7] |= (1u << (2 * i)) | (1u << 9) |
+			(d->dr[i].rw << (16 + 4 * i)) |
+			(dr7_len(d->dr[i].len) << (18 + 4 * i));
 	}
 	if (ioctl(d->vcpu->fd, KVM_SET_GUEST_DEBUG, &g) < 0) {
 		pr_err("KVM_SET_GUEST_DEBUG: %s", strerror(errno));
@@ -260,12 +319,7 @@ static int set_guest_debug(struct debug *d, bool step, bool use_hw)
 
 static bool hw_at(struct debug *d, uint64_t gva)
 {
-	int i;
-
-	for (i = 0; i < DEBUG_HW_SLOTS; i++)
-		if (d->hw_used[i] && d->hw[i] == gva)
-			return true;
-	return false;
+	return dr_find(d, gva, 0, 1) >= 0;
 }
 
 static bool any_hw(struct debug *d)
@@ -273,7 +327,7 @@ static bool any_hw(struct debug *d)
 	int i;
 
 	for (i = 0; i < DEBUG_HW_SLOTS; i++)
-		if (d->hw_used[i])
+		if (d->dr[i].used)
 			return true;
 	return false;
 }
@@ -289,29 +343,18 @@ static enum debug_event from_stop(enum vcpu_stop stop)
 	}
 }
 
-/* One instruction, nothing planted, no debug registers armed. */
-static enum debug_event step_one(struct debug *d, const struct kvm_sregs *s,
-				 uint64_t rip, bool *stepped_hlt)
-{
-	enum vcpu_stop stop;
-	uint64_t gpa;
-	uint8_t *p;
+/* ---- watchpoints -------------------------------------------------------- */
 
-	p = gva_byte(d, s, rip, &gpa);
-	if (stepped_hlt)
-		*stepped_hlt = p && *p == OPCODE_HLT;
-	if (set_guest_debug(d, true, false) < 0)
-		return DEBUG_ERROR;
-	d->vcpu->stepping = true;
-	stop = vcpu_run(d->vcpu);
-	if (stop == VCPU_IO_STEP)
-		stop = vcpu_complete_io(d->vcpu);
-	d->vcpu->stepping = false;
-	if (stop == VCPU_DEBUG)
-		return DEBUG_STEP;
-	if (stop == VCPU_HALT && stepped_hlt)
-		*stepped_hlt = true;	/* upstream KVM exits on the HLT */
-	return stop == VCPU_HALT ? DEBUG_STEP : from_stop(stop);
+static struct watch *find_watch(struct debug *d, enum watch_kind kind,
+				uint64_t gva, unsigned len)
+{
+	size_t i;
+
+	for (i = 0; i < d->nwatch; i++)
+		if (d->watches[i].kind == kind && d->watches[i].gva == gva &&
+		    d->watches[i].len == len)
+			return &d->watches[i];
+	return NULL;
 }
 
 static int get_state(struct debug *d, struct kvm_regs *r, struct kvm_sregs *s)
@@ -324,6 +367,277 @@ static int get_state(struct debug *d, struct kvm_regs *r, struct kvm_sregs *s)
 	return 0;
 }
 
+/* Is the 4 KiB page at gpa one the CPU reads to translate gva? */
+static bool page_holds_tables(struct debug *d, const struct kvm_sregs *s,
+			      uint64_t gva, uint64_t page)
+{
+	struct mmu_paging pg;
+	struct mmu_walk w;
+	unsigned i;
+
+	vm_paging(d->vm, s, 0, &pg);
+	mmu_translate(&pg, gva, MMU_ACC_READ, vm_read_phys, d->vm, &w);
+	for (i = 0; i < w.nsteps; i++)
+		if ((w.step[i].table & ~0xfffULL) == page)
+			return true;
+	return false;
+}
+
+int debug_add_watch(struct debug *d, enum watch_kind kind, uint64_t gva,
+		    unsigned len)
+{
+	uint64_t gpa_last, page, pages[3];
+	struct kvm_sregs s;
+	struct kvm_regs r;
+	struct watch *nw, w = { .gva = gva, .len = len, .kind = kind, .dr = -1 };
+	unsigned i, rw;
+
+	if (len == 0 || find_watch(d, kind, gva, len))
+		return len ? 0 : -EINVAL;
+	if (get_state(d, &r, &s) < 0)
+		return -EIO;
+	if (!gva_byte(d, &s, gva, &w.gpa) || !gva_byte(d, &s, gva + len - 1, &gpa_last) ||
+	    gpa_last - w.gpa != len - 1) {
+		pr_warn("watchpoint 0x%llx+%u refused: not mapped to contiguous guest RAM",
+			(unsigned long long)gva, len);
+		return -EINVAL;
+	}
+	rw = kind == WATCH_WRITE ? 1 : 3;
+	if (d->dr_data && kind != WATCH_READ && (len == 1 || len == 2 ||
+	    len == 4 || len == 8) && !(gva & (len - 1)))
+		w.dr = dr_alloc(d, gva, rw, len);
+	if (w.dr < 0) {
+		/* Page protection: refuse pages the CPU's own page walk, the
+		 * code or the stack depend on for their tables. */
+		pages[0] = r.rip;
+		pages[1] = r.rsp;
+		pages[2] = gva;
+		for (page = w.gpa & ~0xfffULL; page <= (gpa_last & ~0xfffULL); page += 4096) {
+			for (i = 0; i < 3; i++) {
+				if (!page_holds_tables(d, &s, pages[i], page))
+					continue;
+				pr_warn("watchpoint 0x%llx refused: page 0x%llx holds the guest's page tables, which the CPU reads on every access",
+					(unsigned long long)gva, (unsigned long long)page);
+				return -EPERM;
+			}
+		}
+		d->prot_dirty = true;
+	}
+	if (d->nwatch == d->capwatch) {
+		size_t cap = d->capwatch ? 2 * d->capwatch : 8;
+
+		nw = realloc(d->watches, cap * sizeof(*nw));
+		if (!nw) {
+			if (w.dr >= 0)
+				d->dr[w.dr].used = false;
+			return -ENOMEM;
+		}
+		d->watches = nw;
+		d->capwatch = cap;
+	}
+	d->watches[d->nwatch++] = w;
+	return 0;
+}
+
+int debug_del_watch(struct debug *d, enum watch_kind kind, uint64_t gva,
+		    unsigned len)
+{
+	struct watch *w = find_watch(d, kind, gva, len);
+
+	if (!w)
+		return -ENOENT;
+	if (w->dr >= 0)
+		d->dr[w->dr].used = false;
+	else
+		d->prot_dirty = true;
+	*w = d->watches[--d->nwatch];
+	return 0;
+}
+
+static int cmp_range(const void *a, const void *b)
+{
+	const struct vm_prot_range *x = a, *y = b;
+
+	return x->gpa < y->gpa ? -1 : x->gpa > y->gpa;
+}
+
+/* Memory slots for the page-protected watchpoints: write watches make
+ * their pages read-only; read and access watches take the slot away.
+ * Overlapping pages merge, no access winning over read-only. */
+static int apply_protection(struct debug *d)
+{
+	struct vm_prot_range *r, *m;
+	size_t i, n = 0, k;
+
+	if (!d->prot_dirty)
+		return 0;
+	d->prot_dirty = false;
+	d->prot_none = false;
+	r = calloc(d->nwatch + 1, sizeof(*r));
+	if (!r)
+		return -1;
+	for (i = 0; i < d->nwatch; i++) {
+		struct watch *w = &d->watches[i];
+
+		if (w->dr >= 0)
+			continue;
+		r[n].gpa = w->gpa & ~0xfffULL;
+		r[n].len = ((w->gpa + w->len + 0xfff) & ~0xfffULL) - r[n].gpa;
+		r[n].prot = w->kind == WATCH_WRITE ? VM_PROT_RO : VM_PROT_NONE;
+		n++;
+	}
+	qsort(r, n, sizeof(*r), cmp_range);
+	for (i = 0, k = 0; i < n; i++) {	/* merge overlapping pages */
+		m = k ? &r[k - 1] : NULL;
+		if (m && r[i].gpa < m->gpa + m->len) {
+			if (r[i].gpa + r[i].len > m->gpa + m->len)
+				m->len = r[i].gpa + r[i].len - m->gpa;
+			if (r[i].prot == VM_PROT_NONE)
+				m->prot = VM_PROT_NONE;
+			continue;
+		}
+		r[k++] = r[i];
+	}
+	n = k;
+	for (i = 0; i < n; i++)
+		d->prot_none |= r[i].prot == VM_PROT_NONE;
+	k = vm_protect(d->vm, r, n);
+	free(r);
+	return (int)k;
+}
+
+static int drop_protection(struct debug *d)
+{
+	d->prot_dirty = true;
+	d->prot_none = false;
+	return vm_protect(d->vm, NULL, 0);
+}
+
+/* A watch whose bytes [gpa, gpa+len) meet the access, of a kind that
+ * cares about this direction. */
+static struct watch *watch_hit(struct debug *d, uint64_t gpa, unsigned len,
+			       bool is_write)
+{
+	size_t i;
+
+	for (i = 0; i < d->nwatch; i++) {
+		struct watch *w = &d->watches[i];
+
+		if (w->dr >= 0 || gpa >= w->gpa + w->len || gpa + len <= w->gpa)
+			continue;
+		if (w->kind == WATCH_ACCESS || (w->kind == WATCH_WRITE) == is_write)
+			return w;
+	}
+	return NULL;
+}
+
+enum mmio_result { MMIO_NOT_OURS, MMIO_DONE, MMIO_HIT };
+
+/* An MMIO exit on RAM vmm protected: do the access itself (the memory is
+ * still vmm's), and say whether it touched watched bytes. */
+static enum mmio_result protected_access(struct debug *d)
+{
+	struct kvm_run *run = d->vcpu->run;
+	uint64_t gpa = run->mmio.phys_addr;
+	unsigned len = run->mmio.len;
+	struct watch *w;
+	uint8_t *p;
+
+	if (run->exit_reason != KVM_EXIT_MMIO || len > sizeof(run->mmio.data))
+		return MMIO_NOT_OURS;
+	p = vm_gpa(d->vm, gpa, len);
+	if (!p)
+		return MMIO_NOT_OURS;	/* no RAM there: a real crash */
+	if (run->mmio.is_write)
+		memcpy(p, run->mmio.data, len);
+	else
+		memcpy(run->mmio.data, p, len);
+	w = watch_hit(d, gpa, len, run->mmio.is_write);
+	if (!w)
+		return MMIO_DONE;
+	d->hit_addr = w->gva;
+	d->hit_kind = w->kind == WATCH_ACCESS ? WATCH_ACCESS :
+		      run->mmio.is_write ? WATCH_WRITE : WATCH_READ;
+	return MMIO_HIT;
+}
+
+/* ---- running -------------------------------------------------------------- */
+
+static enum debug_event step_one(struct debug *d, const struct kvm_sregs *s,
+				 uint64_t rip, bool *stepped_hlt);
+
+/* KVM_RUN until something other than I/O and protected-page accesses
+ * stops the guest. Stepping: one instruction. */
+static enum debug_event run_guest(struct debug *d, bool step)
+{
+	struct kvm_run *run = d->vcpu->run;
+	enum vcpu_stop stop;
+	enum mmio_result mr;
+	struct kvm_sregs s;
+	struct kvm_regs r;
+
+	d->vcpu->stepping = step;
+	for (;;) {
+		stop = vcpu_run(d->vcpu);
+		if (stop == VCPU_CRASH && run->exit_reason == KVM_EXIT_MMIO &&
+		    (mr = protected_access(d)) != MMIO_NOT_OURS) {
+			if (mr == MMIO_DONE && !step)
+				continue;
+			/* Finish the access without running on: the stop
+			 * comes after it, as with x86 debug registers. */
+			stop = vcpu_complete_io(d->vcpu);
+			if (mr == MMIO_HIT) {
+				d->vcpu->stepping = false;
+				return DEBUG_WATCH;
+			}
+			break;
+		}
+		if (stop == VCPU_CRASH && d->prot_none &&
+		    run->exit_reason == KVM_EXIT_INTERNAL_ERROR) {
+			/* An instruction fetch from a page without a slot:
+			 * put RAM back, step that instruction, protect again. */
+			if (drop_protection(d) < 0 || get_state(d, &r, &s) < 0)
+				break;
+			if (step_one(d, &s, r.rip, NULL) != DEBUG_STEP) {
+				stop = VCPU_CRASH;
+				break;
+			}
+			apply_protection(d);
+			if (step)
+				break;
+			set_guest_debug(d, false, any_hw(d));
+			continue;
+		}
+		if (stop == VCPU_IO_STEP) {
+			stop = vcpu_complete_io(d->vcpu);
+			if (!step) {	/* an I/O catchpoint */
+				d->vcpu->stepping = false;
+				return stop == VCPU_DEBUG ? DEBUG_CATCH : from_stop(stop);
+			}
+		}
+		break;
+	}
+	d->vcpu->stepping = false;
+	if (step && (stop == VCPU_DEBUG || stop == VCPU_HALT))
+		return DEBUG_STEP;
+	return from_stop(stop);
+}
+
+/* One instruction, nothing planted, no debug registers armed. */
+static enum debug_event step_one(struct debug *d, const struct kvm_sregs *s,
+				 uint64_t rip, bool *stepped_hlt)
+{
+	uint64_t gpa;
+	uint8_t *p;
+
+	p = gva_byte(d, s, rip, &gpa);
+	if (stepped_hlt)
+		*stepped_hlt = p && *p == OPCODE_HLT;
+	if (set_guest_debug(d, true, false) < 0)
+		return DEBUG_ERROR;
+	return run_guest(d, true);
+}
+
 static void set_rip(struct debug *d, struct kvm_regs *r, uint64_t rip)
 {
 	r->rip = rip;
@@ -331,18 +645,47 @@ static void set_rip(struct debug *d, struct kvm_regs *r, uint64_t rip)
 		pr_err("KVM_SET_REGS: %s", strerror(errno));
 }
 
+/* KVM_EXIT_DEBUG: which of ours was it? */
+static enum debug_event classify_debug(struct debug *d)
+{
+	struct kvm_debug_exit_arch *a = &d->vcpu->run->debug.arch;
+	struct kvm_sregs s;
+	struct kvm_regs r;
+	size_t k;
+	int i;
+
+	if (a->exception == 3) {
+		if (planted_at(d, a->pc) && get_state(d, &r, &s) == 0 &&
+		    r.rip != a->pc)
+			set_rip(d, &r, a->pc);
+		return DEBUG_SWBREAK;	/* ours, or the guest's own int3 */
+	}
+	for (i = 0; i < DEBUG_HW_SLOTS; i++) {
+		if (!(a->dr6 & (1u << i)) || !d->dr[i].used)
+			continue;
+		if (d->dr[i].rw == 0)
+			return DEBUG_HWBREAK;
+		for (k = 0; k < d->nwatch; k++) {
+			if (d->watches[k].dr != i)
+				continue;
+			d->hit_addr = d->watches[k].gva;
+			d->hit_kind = d->watches[k].kind;
+			return DEBUG_WATCH;
+		}
+	}
+	return DEBUG_STEP;
+}
+
 enum debug_event debug_resume(struct debug *d, bool step, bool *stepped_hlt)
 {
-	struct kvm_run *run = d->vcpu->run;
 	struct kvm_sregs s;
 	struct kvm_regs r;
 	enum debug_event ev;
-	enum vcpu_stop stop;
 	struct sw_bp *b;
 
 	if (stepped_hlt)
 		*stepped_hlt = false;
-	if (get_state(d, &r, &s) < 0)
+	if (get_state(d, &r, &s) < 0 || apply_protection(d) < 0)
 		return DEBUG_ERROR;
 	if (step)
 		return step_one(d, &s, r.rip, stepped_hlt);
@@ -365,21 +708,10 @@ enum debug_event debug_resume(struct debug *d, bool step, bool *stepped_hlt)
 		unplant(d);
 		return DEBUG_ERROR;
 	}
-	stop = vcpu_run(d->vcpu);
-	ev = from_stop(stop);
-	if (stop == VCPU_DEBUG) {
-		ev = DEBUG_STEP;
-		if (run->debug.arch.exception == 3 && planted_at(d, run->debug.arch.pc)) {
-			ev = DEBUG_SWBREAK;
-			if (get_state(d, &r, &s) == 0 && r.rip != run->debug.arch.pc)
-				set_rip(d, &r, run->debug.arch.pc);
-		} else if (run->debug.arch.exception == 1 &&
-			   (run->debug.arch.dr6 & DR6_HIT)) {
-			ev = DEBUG_HWBREAK;
-		} else if (run->debug.arch.exception == 3) {
-			ev = DEBUG_SWBREAK;	/* the guest's own int3 */
-		}
-	} else if (stop == VCPU_HALT && d->sw == BP_HLT &&
+	ev = run_guest(d, false);
+	if (ev == DEBUG_STEP) {		/* KVM_EXIT_DEBUG while running */
+		ev = classify_debug(d);
+	} else if (ev == DEBUG_HALT && d->sw == BP_HLT &&
 		   get_state(d, &r, &s) == 0 && (b = planted_at(d, r.rip - 1))) {
 		set_rip(d, &r, b->gva);
 		ev = DEBUG_SWBREAK;

@@ -26,15 +26,43 @@ struct sw_bp {
 	bool planted;
 };
 
+enum watch_kind {
+	WATCH_WRITE,		/* gdb's watch (Z2) */
+	WATCH_READ,		/* rwatch (Z3) */
+	WATCH_ACCESS,		/* awatch (Z4) */
+};
+
+struct watch {
+	uint64_t gva;		/* what gdb asked for, and reports */
+	uint64_t gpa;		/* where it is: contiguous for len bytes */
+	unsigned len;
+	enum watch_kind kind;
+	int dr;			/* DR slot, or -1: page protection */
+};
+
+/* One of DR0-DR3: an execute breakpoint (Z1) or a data watchpoint. */
+struct dr_slot {
+	bool used;
+	uint64_t addr;
+	unsigned rw;		/* DR7 R/W: 0 execute, 1 write, 3 read/write */
+	unsigned len;		/* bytes: 1 for execute; 1, 2, 4, 8 */
+};
+
 struct debug {
 	struct vm *vm;
 	struct vcpu *vcpu;
 	enum bp_strategy sw;		/* chosen by debug_init's probe */
+	bool dr_data;			/* the probe saw a DR write watch fire */
 	struct sw_bp *bps;		/* no fixed limit: grows */
 	size_t nbps, capbps;
-	uint64_t hw[DEBUG_HW_SLOTS];	/* DR0-3 execute breakpoints */
-	bool hw_used[DEBUG_HW_SLOTS];
-	bool force_hlt;			/* VMM_DEBUG_BP=hlt: test the fallback */
+	struct dr_slot dr[DEBUG_HW_SLOTS];
+	struct watch *watches;		/* no fixed limit: grows */
+	size_t nwatch, capwatch;
+	bool prot_dirty;		/* watches changed: rebuild the slots */
+	bool prot_none;			/* some page has no slot now */
+	/* The last watchpoint hit (DEBUG_WATCH). */
+	uint64_t hit_addr;
+	enum watch_kind hit_kind;
 };
 
 /* What ended a debug_resume(). */
@@ -42,6 +70,8 @@ enum debug_event {
 	DEBUG_STEP,		/* one instruction done */
 	DEBUG_SWBREAK,		/* at a Z0 breakpoint; rip = its address */
 	DEBUG_HWBREAK,		/* at a Z1 breakpoint */
+	DEBUG_WATCH,		/* a watchpoint: hit_addr, hit_kind */
+	DEBUG_CATCH,		/* an I/O catchpoint (vcpu->io_catch) */
 	DEBUG_HALT,		/* the guest executed HLT */
 	DEBUG_KICK,		/* a signal stopped it: see vcpu_signal */
 	DEBUG_CRASH,		/* shutdown, MMIO to nothing, ...: see run */
@@ -57,6 +87,13 @@ int debug_add_sw(struct debug *d, uint64_t gva);
 int debug_del_sw(struct debug *d, uint64_t gva);
 int debug_add_hw(struct debug *d, uint64_t gva);	/* -ENOSPC: all 4 used */
 int debug_del_hw(struct debug *d, uint64_t gva);
+/* Z2/Z3/Z4: -EINVAL for a range not contiguous in guest-physical memory,
+ * -EPERM for one on a page holding the guest's page tables (protecting
+ * it would stop the CPU's own page walk). */
+int debug_add_watch(struct debug *d, enum watch_kind kind, uint64_t gva,
+		    unsigned len);
+int debug_del_watch(struct debug *d, enum watch_kind kind, uint64_t gva,
+		    unsigned len);
 void debug_clear(struct debug *d);			/* gdb detached */
 /* No debugging at all: the guest runs as if no debugger had been there. */
 int debug_disable(struct debug *d);

@@ -22,6 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "console.h"
 #include "gdb_target.h"
 #include "gdbstub.h"
 #include "monitor.h"
@@ -33,11 +34,86 @@
 #define GDB_SIGTRAP	5
 #define GDB_SIGSEGV	11
 
-int gdb_target_init(struct gdb_target *t, struct vm *vm, struct vcpu *vcpu)
+/* vCPU thread, on every port access while gdb is attached. */
+static bool io_catch(void *ctx, uint16_t port, bool is_write,
+		     const uint8_t *data, unsigned size, unsigned count)
+{
+	struct gdb_target *t = ctx;
+	const struct catchpoint *c;
+	uint32_t v = 0;
+	unsigned i;
+	char ch[8] = "";
+
+	for (i = 0; i < t->ncatch; i++) {
+		c = &t->catches[i];
+		if (c->hlt || port < c->lo || port > c->hi ||
+		    !(is_write ? c->out : c->in))
+			continue;
+		memcpy(&v, data, size);
+		if (port == 0xe9) {
+			unsigned char b = data[0];
+
+			if (b == '\n')
+				snprintf(ch, sizeof(ch), " '\\n'");
+			else if (b >= 0x20 && b < 0x7f)
+				snprintf(ch, sizeof(ch), " '%c'", b);
+		}
+		snprintf(t->catch_msg, sizeof(t->catch_msg),
+			 "vmm: catch %u: %s port 0x%x, %u byte%s: 0x%x%s%s\n",
+			 c->id, is_write ? "OUT to" : "IN from", port, size,
+			 size == 1 ? "" : "s", v, ch,
+			 count > 1 ? " (string I/O: first of a batch)" : "");
+		return true;
+	}
+	return false;
+}
+
+/* monitor console gdb: port 0xE9 bytes queued for gdb's console; the stub
+ * thread sends them as O packets (the stub is not thread-safe). */
+static void console_mirror(void *ctx, const void *data, size_t len)
+{
+	static const uint64_t one = 1;
+	struct gdb_target *t = ctx;
+	size_t n;
+
+	pthread_mutex_lock(&t->lock);
+	n = sizeof(t->conbuf) - t->conlen;
+	if (n > len)
+		n = len;
+	memcpy(t->conbuf + t->conlen, data, n);
+	t->conlen += n;
+	pthread_mutex_unlock(&t->lock);
+	if (write(t->wake_fd, &one, sizeof(one)) < 0 && errno != EAGAIN)
+		pr_warn("waking the gdb stub: %s", strerror(errno));
+}
+
+void gdb_target_console(struct gdb_target *t, bool to_gdb)
+{
+	t->console_gdb = to_gdb;
+	t->con->mirror = to_gdb ? console_mirror : NULL;
+	t->con->mirror_ctx = t;
+}
+
+unsigned gdb_target_catch_hlt(struct gdb_target *t)
+{
+	unsigned i;
+
+	for (i = 0; i < t->ncatch; i++)
+		if (t->catches[i].hlt)
+			return t->catches[i].id;
+	return 0;
+}
+
+int gdb_target_init(struct gdb_target *t, struct vm *vm, struct vcpu *vcpu,
+		    struct console *con)
 {
 	memset(t, 0, sizeof(*t));
 	t->vm = vm;
 	t->vcpu = vcpu;
+	t->con = con;
+	t->next_catch = 1;
+	vcpu->io_catch = io_catch;
+	vcpu->io_catch_ctx = t;
 	t->vcpu_thread = pthread_self();
 	t->stopped = true;
 	t->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
@@ -88,14 +164,15 @@ enum gdb_req gdb_target_wait(struct gdb_target *t)
 }
 
 void gdb_target_stop(struct gdb_target *t, enum gdb_stop_kind kind,
-		     int exit_status, const char *fmt, ...)
+		     uint64_t value, const char *fmt, ...)
 {
 	static const uint64_t one = 1;
 	va_list ap;
 
 	pthread_mutex_lock(&t->lock);
 	t->stop_kind = kind;
-	t->exit_status = exit_status;
+	t->exit_status = (int)value;
+	t->stop_addr = value;
 	t->console[0] = '\0';
 	if (fmt) {
 		va_start(ap, fmt);
@@ -162,12 +239,20 @@ void gdb_target_deliver(struct gdb_target *t, struct gdbstub *stub)
 	uint64_t n;
 	bool ready, exited;
 
+	char con[GDB_CONBUF];
+	size_t conlen;
+
 	if (read(t->wake_fd, &n, sizeof(n)) < 0 && errno != EAGAIN)
 		return;
 	pthread_mutex_lock(&t->lock);
 	ready = t->stop_ready;
 	t->stop_ready = false;
+	conlen = t->conlen;
+	memcpy(con, t->conbuf, conlen);
+	t->conlen = 0;
 	pthread_mutex_unlock(&t->lock);
+	if (conlen && stub)	/* before the stop reply: gdb is waiting */
+		gdbstub_console(stub, con, conlen);
 	if (!ready)
 		return;
 	switch (t->stop_kind) {
@@ -175,6 +260,14 @@ void gdb_target_deliver(struct gdb_target *t, struct gdbstub *stub)
 	case GDB_STOP_INTERRUPT: stop.reason = GDBSTUB_STOP_INTERRUPT; break;
 	case GDB_STOP_SWBREAK:	stop.reason = GDBSTUB_STOP_SWBREAK; break;
 	case GDB_STOP_HWBREAK:	stop.reason = GDBSTUB_STOP_HWBREAK; break;
+	case GDB_STOP_WATCH:
+	case GDB_STOP_RWATCH:
+	case GDB_STOP_AWATCH:
+		stop.reason = t->stop_kind == GDB_STOP_WATCH ? GDBSTUB_STOP_WATCH :
+			      t->stop_kind == GDB_STOP_RWATCH ? GDBSTUB_STOP_RWATCH :
+			      GDBSTUB_STOP_AWATCH;
+		stop.addr = t->stop_addr;
+		break;
 	case GDB_STOP_CRASH:
 		stop.reason = GDBSTUB_STOP_SIGNAL;
 		stop.signo = GDB_SIGSEGV;
@@ -491,6 +584,9 @@ static int target_set_break(void *ctx, enum gdbstub_bp_type type,
 	switch (type) {
 	case GDBSTUB_BP_SW:	return debug_add_sw(&t->dbg, addr);
 	case GDBSTUB_BP_HW:	return debug_add_hw(&t->dbg, addr);
+	case GDBSTUB_WP_WRITE:	return debug_add_watch(&t->dbg, WATCH_WRITE, addr, kind);
+	case GDBSTUB_WP_READ:	return debug_add_watch(&t->dbg, WATCH_READ, addr, kind);
+	case GDBSTUB_WP_ACCESS:	return debug_add_watch(&t->dbg, WATCH_ACCESS, addr, kind);
 	default:		return -EOPNOTSUPP;
 	}
 }
@@ -503,6 +599,9 @@ static int target_remove_break(void *ctx, enum gdbstub_bp_type type,
 	switch (type) {
 	case GDBSTUB_BP_SW:	return debug_del_sw(&t->dbg, addr);
 	case GDBSTUB_BP_HW:	return debug_del_hw(&t->dbg, addr);
+	case GDBSTUB_WP_WRITE:	return debug_del_watch(&t->dbg, WATCH_WRITE, addr, kind);
+	case GDBSTUB_WP_READ:	return debug_del_watch(&t->dbg, WATCH_READ, addr, kind);
+	case GDBSTUB_WP_ACCESS:	return debug_del_watch(&t->dbg, WATCH_ACCESS, addr, kind);
 	default:		return -EOPNOTSUPP;
 	}
 }
@@ -514,6 +613,8 @@ static void target_detach(void *ctx)
 	struct gdb_target *t = ctx;
 
 	debug_clear(&t->dbg);
+	t->ncatch = 0;
+	gdb_target_console(t, false);
 	flush_state(t);
 	pthread_mutex_lock(&t->lock);
 	t->attached = false;
@@ -569,8 +670,7 @@ const struct gdbstub_target_ops gdb_target_ops = {
 	.interrupt = target_interrupt,
 	.set_break = target_set_break,
 	.remove_break = target_remove_break,
-	.break_types = GDBSTUB_BP_MASK(GDBSTUB_BP_SW) |
-		       GDBSTUB_BP_MASK(GDBSTUB_BP_HW),
+	.break_types = GDBSTUB_BP_ALL,
 	.monitor = target_monitor,
 	.detach = target_detach,
 	.kill = target_kill,

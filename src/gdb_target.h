@@ -31,9 +31,23 @@ enum gdb_stop_kind {
 	GDB_STOP_INTERRUPT,	/* ^C */
 	GDB_STOP_SWBREAK,
 	GDB_STOP_HWBREAK,
+	GDB_STOP_WATCH,		/* a watchpoint: stop_addr */
+	GDB_STOP_RWATCH,
+	GDB_STOP_AWATCH,
 	GDB_STOP_CRASH,		/* SIGSEGV: the guest crashed */
 	GDB_STOP_EXITED,	/* the run is over: W status */
 };
+
+/* monitor catch: stop after matching port I/O, or at HLT. */
+struct catchpoint {
+	unsigned id;		/* as catch list shows it */
+	bool hlt;		/* catch hlt; else port I/O */
+	uint16_t lo, hi;	/* ports */
+	bool in, out;		/* directions */
+};
+
+#define GDB_MAX_CATCH 64
+#define GDB_CONBUF 4096
 
 struct gdb_target {
 	struct vm *vm;
@@ -51,10 +65,21 @@ struct gdb_target {
 	bool stop_ready;		/* a stop for the stub thread */
 	enum gdb_stop_kind stop_kind;
 	int exit_status;		/* GDB_STOP_EXITED: vmm's status */
+	uint64_t stop_addr;		/* GDB_STOP_*WATCH: the address */
 	char console[512];		/* said to gdb (O packets) at the stop */
 	bool final_sent;		/* the W reply went out */
 	int wake_fd;			/* eventfd: a stop is ready */
 	pthread_t vcpu_thread;
+	char conbuf[GDB_CONBUF];	/* console bytes waiting for gdb */
+	size_t conlen;
+
+	/* Catchpoints: changed by monitor commands while the vCPU is
+	 * parked, read by the vCPU thread while it runs. */
+	struct catchpoint catches[GDB_MAX_CATCH];
+	unsigned ncatch, next_catch;
+	char catch_msg[256];		/* what the last one saw */
+	bool console_gdb;		/* monitor console gdb */
+	struct console *con;		/* to switch the mirror */
 
 	/* The guest's registers while stopped (stub thread only). */
 	bool have_regs;
@@ -64,7 +89,10 @@ struct gdb_target {
 	struct kvm_fpu fpu;
 };
 
-int gdb_target_init(struct gdb_target *t, struct vm *vm, struct vcpu *vcpu);
+struct console;
+
+int gdb_target_init(struct gdb_target *t, struct vm *vm, struct vcpu *vcpu,
+		    struct console *con);
 void gdb_target_free(struct gdb_target *t);
 
 /* vCPU thread: park until gdb asks for something; returns the request.
@@ -72,8 +100,12 @@ void gdb_target_free(struct gdb_target *t);
 enum gdb_req gdb_target_wait(struct gdb_target *t);
 /* vCPU thread: the guest stopped; tell gdb (printf-style console note). */
 void gdb_target_stop(struct gdb_target *t, enum gdb_stop_kind kind,
-		     int exit_status, const char *fmt, ...)
+		     uint64_t value, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
+/* vCPU thread: is there a catch hlt? Its id, or 0. */
+unsigned gdb_target_catch_hlt(struct gdb_target *t);
+/* monitor console gdb|stdout: mirror port 0xE9 bytes to gdb. */
+void gdb_target_console(struct gdb_target *t, bool to_gdb);
 /* vCPU thread: after GDB_STOP_EXITED, wait (briefly) until gdb got it. */
 void gdb_target_wait_final(struct gdb_target *t);
 

@@ -385,7 +385,7 @@ static int start_gdb(struct machine *m)
 	char sym[600];
 
 	m->gdb = calloc(1, sizeof(*m->gdb));
-	if (!m->gdb || gdb_target_init(m->gdb, &m->vm, &m->vcpu) < 0)
+	if (!m->gdb || gdb_target_init(m->gdb, &m->vm, &m->vcpu, &m->con) < 0)
 		return -1;
 	m->server = gdbserver_open(m->opts->gdb, m->gdb);
 	if (!m->server || gdbserver_start(m->server) < 0)
@@ -458,6 +458,16 @@ static int gdb_event(struct machine *m, enum debug_event ev, bool attached,
 	case DEBUG_HWBREAK:
 		gdb_target_stop(m->gdb, GDB_STOP_HWBREAK, 0, NULL);
 		return -1;
+	case DEBUG_WATCH:
+		gdb_target_stop(m->gdb, m->gdb->dbg.hit_kind == WATCH_WRITE ? GDB_STOP_WATCH :
+				m->gdb->dbg.hit_kind == WATCH_READ ? GDB_STOP_RWATCH :
+				GDB_STOP_AWATCH, m->gdb->dbg.hit_addr, NULL);
+		return -1;
+	case DEBUG_CATCH:
+		if (!attached)
+			return -1;	/* catchpoints die with the session */
+		gdb_target_stop(m->gdb, GDB_STOP_TRAP, 0, "%s", m->gdb->catch_msg);
+		return -1;
 	case DEBUG_HALT:
 		console_flush(&m->con);
 		if (!attached)
@@ -465,9 +475,15 @@ static int gdb_event(struct machine *m, enum debug_event ev, bool attached,
 		m->halted = true;
 		if (ioctl(m->vcpu.fd, KVM_GET_REGS, &regs) < 0)
 			regs.rip = 0;
-		gdb_target_stop(m->gdb, GDB_STOP_TRAP, 0,
-				"vmm: the guest halted (HLT before 0x%llx): continuing ends the run\n",
-				(unsigned long long)regs.rip);
+		if (gdb_target_catch_hlt(m->gdb))
+			gdb_target_stop(m->gdb, GDB_STOP_TRAP, 0,
+					"vmm: catch %u: HLT before 0x%llx: continuing ends the run\n",
+					gdb_target_catch_hlt(m->gdb),
+					(unsigned long long)regs.rip);
+		else
+			gdb_target_stop(m->gdb, GDB_STOP_TRAP, 0,
+					"vmm: the guest halted (HLT before 0x%llx): continuing ends the run\n",
+					(unsigned long long)regs.rip);
 		return -1;
 	case DEBUG_KICK:
 		return gdb_kick(m, attached);

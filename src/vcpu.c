@@ -89,14 +89,18 @@ int vcpu_signals_install(struct vcpu *vcpu)
 	return 0;
 }
 
-static void handle_io(struct vcpu *vcpu)
+/* Port I/O; true if a catchpoint wants the guest stopped after it. */
+static bool handle_io(struct vcpu *vcpu)
 {
 	struct kvm_run *run = vcpu->run;
+	uint8_t *data = (uint8_t *)run + run->io.data_offset;
+	bool out = run->io.direction == KVM_EXIT_IO_OUT;
 
-	pio_dispatch(vcpu->pio, run->io.port,
-		     run->io.direction == KVM_EXIT_IO_OUT,
-		     (uint8_t *)run + run->io.data_offset, run->io.size,
+	pio_dispatch(vcpu->pio, run->io.port, out, data, run->io.size,
 		     run->io.count);
+	return vcpu->io_catch &&
+	       vcpu->io_catch(vcpu->io_catch_ctx, run->io.port, out, data,
+			      run->io.size, run->io.count);
 }
 
 enum vcpu_stop vcpu_run(struct vcpu *vcpu)
@@ -114,8 +118,7 @@ enum vcpu_stop vcpu_run(struct vcpu *vcpu)
 		}
 		switch (run->exit_reason) {
 		case KVM_EXIT_IO:
-			handle_io(vcpu);
-			if (vcpu->stepping)
+			if (handle_io(vcpu) || vcpu->stepping)
 				return VCPU_IO_STEP;
 			continue;
 		case KVM_EXIT_HLT:

@@ -17,6 +17,11 @@ struct vcpu {
 	struct kvm_run *run;		/* shared with KVM: exit details */
 	struct pio_bus *pio;		/* where KVM_EXIT_IO goes */
 	bool stepping;			/* single-stepping: stop after I/O */
+	/* Asked after each port access (catchpoints under gdb): true stops
+	 * the guest once the instruction completes (VCPU_IO_STEP). */
+	bool (*io_catch)(void *ctx, uint16_t port, bool is_write,
+			 const uint8_t *data, unsigned size, unsigned count);
+	void *io_catch_ctx;
 };
 
 /* Why vcpu_run() returned. */

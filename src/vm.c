@@ -114,7 +114,61 @@ int vm_create_on(struct vm *vm, int kvm_fd, uint64_t ram_size)
 		return -1;
 	}
 	vm->cpuid = get_supported_cpuid(kvm_fd);
+	vm->nslots = 1;
 	return 0;
+}
+
+static int set_slot(struct vm *vm, unsigned slot, uint64_t gpa, uint64_t len,
+		    uint32_t flags)
+{
+	struct kvm_userspace_memory_region region = {
+		.slot = slot,
+		.flags = flags,
+		.guest_phys_addr = gpa,
+		.memory_size = len,
+		.userspace_addr = (uintptr_t)vm->ram + gpa,
+	};
+
+	if (ioctl(vm->vm_fd, KVM_SET_USER_MEMORY_REGION, &region) < 0) {
+		pr_err("KVM_SET_USER_MEMORY_REGION (slot %u, 0x%llx+0x%llx%s): %s",
+		       slot, (unsigned long long)gpa, (unsigned long long)len,
+		       flags & KVM_MEM_READONLY ? ", read-only" : "",
+		       strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* Slots are immutable in size, so the layout is rebuilt: delete them all
+ * (size 0), then add one per run of equal protection. A page with no
+ * access gets no slot at all. */
+int vm_protect(struct vm *vm, const struct vm_prot_range *r, size_t n)
+{
+	uint64_t at = 0, end;
+	unsigned slot = 0, i;
+	size_t k;
+
+	for (i = 0; i < vm->nslots; i++)
+		set_slot(vm, i, 0, 0, 0);
+	for (k = 0; k <= n; k++) {
+		end = k < n ? r[k].gpa : vm->ram_size;
+		if (end > at && set_slot(vm, slot++, at, end - at, 0) < 0)
+			goto fallback;
+		if (k == n)
+			break;
+		if (r[k].prot == VM_PROT_RO &&
+		    set_slot(vm, slot++, r[k].gpa, r[k].len, KVM_MEM_READONLY) < 0)
+			goto fallback;
+		at = r[k].gpa + r[k].len;
+	}
+	vm->nslots = slot;
+	return 0;
+fallback:
+	for (i = 0; i < slot; i++)
+		set_slot(vm, i, 0, 0, 0);
+	set_slot(vm, 0, 0, vm->ram_size, 0);
+	vm->nslots = 1;
+	return -1;
 }
 
 int vm_create(struct vm *vm, uint64_t ram_size)

@@ -20,6 +20,22 @@ struct vm {
 	uint64_t ram_size;		/* bytes of guest RAM */
 	int run_size;			/* KVM_GET_VCPU_MMAP_SIZE */
 	struct kvm_cpuid2 *cpuid;	/* KVM_GET_SUPPORTED_CPUID, for vCPUs */
+	unsigned nslots;		/* memory slots in use: 0 .. nslots-1 */
+};
+
+/* How a page of RAM is mapped to the guest (watchpoints by page
+ * protection): normally, read-only (writes exit as KVM_EXIT_MMIO), or not
+ * at all (every access exits). */
+enum vm_prot {
+	VM_PROT_RW,
+	VM_PROT_RO,
+	VM_PROT_NONE,
+};
+
+struct vm_prot_range {
+	uint64_t gpa;			/* page aligned */
+	uint64_t len;			/* page multiple */
+	enum vm_prot prot;
 };
 
 /* Open /dev/kvm, create a VM with ram_size bytes of RAM in slot 0.
@@ -45,6 +61,11 @@ void vm_paging(const struct vm *vm, const struct kvm_sregs *sregs,
 
 /* mmu_read_fn over guest RAM: ctx is the struct vm. */
 bool vm_read_phys(void *ctx, uint64_t gpa, void *buf, size_t len);
+
+/* Lay RAM out in memory slots so each range gets its protection and the
+ * rest is ordinary RAM. Ranges must be sorted and not overlap. Called with
+ * the vCPU stopped. -1 (RAM left as one slot) if KVM refused. */
+int vm_protect(struct vm *vm, const struct vm_prot_range *r, size_t n);
 
 /* Which KVM module serves /dev/kvm ("kvm_intel", "kvm_amd", "kvm_pvm"...). */
 const char *vm_host_module(void);
