@@ -348,13 +348,7 @@ static enum debug_event from_stop(enum vcpu_stop stop)
 static struct watch *find_watch(struct debug *d, enum watch_kind kind,
 				uint64_t gva, unsigned len)
 {
-	size_t i;
-
-	for (i = 0; i < d->nwatch; i++)
-		if (d->watches[i].kind == kind && d->watches[i].gva == gva &&
-		    d->watches[i].len == len)
-			return &d->watches[i];
-	return NULL;
+	return watch_find(d->watches, d->nwatch, kind, gva, len);
 }
 
 static int get_state(struct debug *d, struct kvm_regs *r, struct kvm_sregs *s)
@@ -454,81 +448,36 @@ int debug_del_watch(struct debug *d, enum watch_kind kind, uint64_t gva,
 	return 0;
 }
 
-static int cmp_range(const void *a, const void *b)
+/* Memory slots for the page-protected watchpoints (watch.c decides).
+ * fetchable: pages that would have no slot get a read-only one instead,
+ * so one instruction can be fetched from them while writes still exit. */
+static int protect(struct debug *d, bool fetchable)
 {
-	const struct vm_prot_range *x = a, *y = b;
+	struct vm_prot_range *r;
+	size_t i, n;
+	int err;
 
-	return x->gpa < y->gpa ? -1 : x->gpa > y->gpa;
-}
-
-/* Memory slots for the page-protected watchpoints: write watches make
- * their pages read-only; read and access watches take the slot away.
- * Overlapping pages merge, no access winning over read-only. */
-static int apply_protection(struct debug *d)
-{
-	struct vm_prot_range *r, *m;
-	size_t i, n = 0, k;
-
-	if (!d->prot_dirty)
-		return 0;
-	d->prot_dirty = false;
-	d->prot_none = false;
 	r = calloc(d->nwatch + 1, sizeof(*r));
 	if (!r)
 		return -1;
-	for (i = 0; i < d->nwatch; i++) {
-		struct watch *w = &d->watches[i];
-
-		if (w->dr >= 0)
-			continue;
-		r[n].gpa = w->gpa & ~0xfffULL;
-		r[n].len = ((w->gpa + w->len + 0xfff) & ~0xfffULL) - r[n].gpa;
-		r[n].prot = w->kind == WATCH_WRITE ? VM_PROT_RO : VM_PROT_NONE;
-		n++;
-	}
-	qsort(r, n, sizeof(*r), cmp_range);
-	for (i = 0, k = 0; i < n; i++) {	/* merge overlapping pages */
-		m = k ? &r[k - 1] : NULL;
-		if (m && r[i].gpa < m->gpa + m->len) {
-			if (r[i].gpa + r[i].len > m->gpa + m->len)
-				m->len = r[i].gpa + r[i].len - m->gpa;
-			if (r[i].prot == VM_PROT_NONE)
-				m->prot = VM_PROT_NONE;
-			continue;
-		}
-		r[k++] = r[i];
-	}
-	n = k;
-	for (i = 0; i < n; i++)
-		d->prot_none |= r[i].prot == VM_PROT_NONE;
-	k = vm_protect(d->vm, r, n);
-	free(r);
-	return (int)k;
-}
-
-static int drop_protection(struct debug *d)
-{
-	d->prot_dirty = true;
+	n = watch_layout(d->watches, d->nwatch, r);
 	d->prot_none = false;
-	return vm_protect(d->vm, NULL, 0);
+	for (i = 0; i < n; i++) {
+		if (fetchable && r[i].prot == VM_PROT_NONE)
+			r[i].prot = VM_PROT_RO;
+		d->prot_none |= r[i].prot == VM_PROT_NONE;
+	}
+	err = vm_protect(d->vm, r, n);
+	free(r);
+	return err;
 }
 
-/* A watch whose bytes [gpa, gpa+len) meet the access, of a kind that
- * cares about this direction. */
-static struct watch *watch_hit(struct debug *d, uint64_t gpa, unsigned len,
-			       bool is_write)
+static int apply_protection(struct debug *d)
 {
-	size_t i;
-
-	for (i = 0; i < d->nwatch; i++) {
-		struct watch *w = &d->watches[i];
-
-		if (w->dr >= 0 || gpa >= w->gpa + w->len || gpa + len <= w->gpa)
-			continue;
-		if (w->kind == WATCH_ACCESS || (w->kind == WATCH_WRITE) == is_write)
-			return w;
-	}
-	return NULL;
+	if (!d->prot_dirty)
+		return 0;
+	d->prot_dirty = false;
+	return protect(d, false);
 }
 
 enum mmio_result { MMIO_NOT_OURS, MMIO_DONE, MMIO_HIT };
@@ -540,7 +489,7 @@ static enum mmio_result protected_access(struct debug *d)
 	struct kvm_run *run = d->vcpu->run;
 	uint64_t gpa = run->mmio.phys_addr;
 	unsigned len = run->mmio.len;
-	struct watch *w;
+	const struct watch *w;
 	uint8_t *p;
 
 	if (run->exit_reason != KVM_EXIT_MMIO || len > sizeof(run->mmio.data))
@@ -552,7 +501,7 @@ static enum mmio_result protected_access(struct debug *d)
 		memcpy(p, run->mmio.data, len);
 	else
 		memcpy(run->mmio.data, p, len);
-	w = watch_hit(d, gpa, len, run->mmio.is_write);
+	w = watch_match(d->watches, d->nwatch, gpa, len, run->mmio.is_write);
 	if (!w)
 		return MMIO_DONE;
 	d->hit_addr = w->gva;
@@ -566,19 +515,44 @@ static enum mmio_result protected_access(struct debug *d)
 static enum debug_event step_one(struct debug *d, const struct kvm_sregs *s,
 				 uint64_t rip, bool *stepped_hlt);
 
+/* An instruction fetch from a page with no slot (kvm_pvm: an internal
+ * error): give the page a read-only slot, step that one instruction (its
+ * writes still exit and are checked; a read it makes of its own page is
+ * not seen), and take the slot away again. */
+static enum debug_event fetch_from_protected(struct debug *d, bool step)
+{
+	struct kvm_sregs s;
+	struct kvm_regs r;
+	enum debug_event ev;
+	bool hlt = false;
+
+	if (protect(d, true) < 0 || get_state(d, &r, &s) < 0)
+		return DEBUG_CRASH;
+	ev = step_one(d, &s, r.rip, &hlt);
+	if (protect(d, false) < 0)
+		return DEBUG_ERROR;
+	if (ev == DEBUG_STEP && hlt)
+		return DEBUG_HALT;
+	if (ev != DEBUG_STEP || step)
+		return ev;
+	if (set_guest_debug(d, false, any_hw(d)) < 0)
+		return DEBUG_ERROR;
+	return DEBUG_RUN_ON;
+}
+
 /* KVM_RUN until something other than I/O and protected-page accesses
  * stops the guest. Stepping: one instruction. */
 static enum debug_event run_guest(struct debug *d, bool step)
 {
 	struct kvm_run *run = d->vcpu->run;
+	enum debug_event ev;
 	enum vcpu_stop stop;
 	enum mmio_result mr;
-	struct kvm_sregs s;
-	struct kvm_regs r;
 
-	d->vcpu->stepping = step;
 	for (;;) {
+		d->vcpu->stepping = step;
 		stop = vcpu_run(d->vcpu);
+		d->vcpu->stepping = false;
 		if (stop == VCPU_CRASH && run->exit_reason == KVM_EXIT_MMIO &&
 		    (mr = protected_access(d)) != MMIO_NOT_OURS) {
 			if (mr == MMIO_DONE && !step)
@@ -586,41 +560,23 @@ static enum debug_event run_guest(struct debug *d, bool step)
 			/* Finish the access without running on: the stop
 			 * comes after it, as with x86 debug registers. */
 			stop = vcpu_complete_io(d->vcpu);
-			if (mr == MMIO_HIT) {
-				d->vcpu->stepping = false;
+			if (mr == MMIO_HIT)
 				return DEBUG_WATCH;
-			}
-			break;
-		}
-		if (stop == VCPU_CRASH && d->prot_none &&
-		    run->exit_reason == KVM_EXIT_INTERNAL_ERROR) {
-			/* An instruction fetch from a page without a slot:
-			 * put RAM back, step that instruction, protect again. */
-			if (drop_protection(d) < 0 || get_state(d, &r, &s) < 0)
-				break;
-			if (step_one(d, &s, r.rip, NULL) != DEBUG_STEP) {
-				stop = VCPU_CRASH;
-				break;
-			}
-			apply_protection(d);
-			if (step)
-				break;
-			set_guest_debug(d, false, any_hw(d));
-			continue;
-		}
-		if (stop == VCPU_IO_STEP) {
+		} else if (stop == VCPU_CRASH && d->prot_none &&
+			   run->exit_reason == KVM_EXIT_INTERNAL_ERROR) {
+			ev = fetch_from_protected(d, step);
+			if (ev == DEBUG_RUN_ON)
+				continue;
+			return ev;
+		} else if (stop == VCPU_IO_STEP) {
 			stop = vcpu_complete_io(d->vcpu);
-			if (!step) {	/* an I/O catchpoint */
-				d->vcpu->stepping = false;
+			if (!step)	/* an I/O catchpoint */
 				return stop == VCPU_DEBUG ? DEBUG_CATCH : from_stop(stop);
-			}
 		}
-		break;
+		if (step && (stop == VCPU_DEBUG || stop == VCPU_HALT))
+			return DEBUG_STEP;
+		return from_stop(stop);
 	}
-	d->vcpu->stepping = false;
-	if (step && (stop == VCPU_DEBUG || stop == VCPU_HALT))
-		return DEBUG_STEP;
-	return from_stop(stop);
 }
 
 /* One instruction, nothing planted, no debug registers armed. */

@@ -7,6 +7,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "watch.h"
+
 struct vm;
 struct vcpu;
 
@@ -24,20 +26,6 @@ struct sw_bp {
 	uint64_t gpa;		/* where the opcode went while planted */
 	uint8_t saved;		/* the guest's byte under it */
 	bool planted;
-};
-
-enum watch_kind {
-	WATCH_WRITE,		/* gdb's watch (Z2) */
-	WATCH_READ,		/* rwatch (Z3) */
-	WATCH_ACCESS,		/* awatch (Z4) */
-};
-
-struct watch {
-	uint64_t gva;		/* what gdb asked for, and reports */
-	uint64_t gpa;		/* where it is: contiguous for len bytes */
-	unsigned len;
-	enum watch_kind kind;
-	int dr;			/* DR slot, or -1: page protection */
 };
 
 /* One of DR0-DR3: an execute breakpoint (Z1) or a data watchpoint. */
@@ -76,6 +64,7 @@ enum debug_event {
 	DEBUG_KICK,		/* a signal stopped it: see vcpu_signal */
 	DEBUG_CRASH,		/* shutdown, MMIO to nothing, ...: see run */
 	DEBUG_ERROR,		/* KVM_RUN failed */
+	DEBUG_RUN_ON,		/* (inside debug.c only: keep running) */
 };
 
 /* Probe how this host takes software breakpoints (a scratch VM, a few ms)

@@ -27,6 +27,7 @@
 #include "util.h"
 
 #define STUB_BUF (256 << 10)	/* half in, half out: PacketSize ~128 KiB */
+#define SEND_TIMEOUT_MS 10000	/* no progress this long: gdb stopped reading */
 
 struct gdbserver {
 	struct gdb_target *t;
@@ -204,30 +205,58 @@ const char *gdbserver_target_cmd(const struct gdbserver *s)
 	return s->target_cmd;
 }
 
+/* Send it all, but never block where vmm could not quit: a gdb that
+ * stops reading (suspended, wedged, hostile) fills the socket, and then
+ * only SEND_TIMEOUT_MS without progress, or vmm's own exit (the quit
+ * pipe), ends the wait. */
 static int sock_write(void *ctx, const void *buf, size_t len)
 {
 	struct gdbserver *s = ctx;
+	struct pollfd pfd[2];
 	const char *p = buf;
 	ssize_t n;
+	int r;
 
 	while (len) {
-		n = send(s->client_fd, p, len, MSG_NOSIGNAL);
-		if (n < 0 && errno == EINTR)
+		n = send(s->client_fd, p, len, MSG_NOSIGNAL | MSG_DONTWAIT);
+		if (n > 0) {
+			p += n;
+			len -= n;
 			continue;
-		if (n <= 0)
-			return n < 0 ? -errno : -EPIPE;
-		p += n;
-		len -= n;
+		}
+		if (n == 0)
+			return -EPIPE;
+		if (errno == EINTR)
+			continue;
+		if (errno != EAGAIN && errno != EWOULDBLOCK)
+			return -errno;
+		pfd[0] = (struct pollfd){ .fd = s->client_fd, .events = POLLOUT };
+		pfd[1] = (struct pollfd){ .fd = s->quit_pipe[0], .events = POLLIN };
+		r = poll(pfd, 2, SEND_TIMEOUT_MS);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			return -errno;
+		if (r == 0)
+			return -ETIMEDOUT;
+		if (pfd[1].revents)
+			return -ECANCELED;	/* vmm is exiting */
 	}
 	return 0;
 }
 
+/* why: NULL for a clean end (detach, kill: the stub has done what gdb
+ * asked); else gdb vanished, and the guest is paused where it is for the
+ * next gdb, even if it was running (gdb killed during continue): a
+ * debugger that dies must not leave its guest running unwatched. */
 static void drop_client(struct gdbserver *s, const char *why)
 {
 	if (s->client_fd < 0)
 		return;
 	close(s->client_fd);
 	s->client_fd = -1;
+	if (why)
+		gdb_target_attach(s->t);	/* parks a running vCPU */
 	gdb_target_disconnect(s->t);
 	if (why)
 		pr_warn("gdb %s; the guest stays paused for the next gdb", why);
@@ -249,23 +278,39 @@ static void refuse(int fd)
 	close(fd);
 }
 
+static void client_input(struct gdbserver *s);
+
+/* Is the attached gdb still there? Its input may end in a hang-up that
+ * poll() reported together with the new connection (a gdb that quit and
+ * a new one that connected at once): take what it sent, up to its end. */
+static bool client_alive(struct gdbserver *s)
+{
+	struct pollfd pfd;
+	int i;
+
+	for (i = 0; i < 64 && s->client_fd >= 0; i++) {
+		pfd = (struct pollfd){ .fd = s->client_fd, .events = POLLIN };
+		if (poll(&pfd, 1, 0) <= 0 || !pfd.revents)
+			break;
+		client_input(s);
+	}
+	return s->client_fd >= 0;
+}
+
 static void accept_client(struct gdbserver *s)
 {
-	struct timeval tv = { .tv_sec = 10 };
 	int fd, one = 1;
 
 	fd = accept4(s->listen_fd, NULL, NULL, SOCK_CLOEXEC);
 	if (fd < 0)
 		return;
-	if (s->client_fd >= 0) {
+	if (client_alive(s)) {
 		pr_warn("refused a second debugger: one is attached already");
 		refuse(fd);
 		return;
 	}
 	if (!s->is_unix)
 		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-	/* A gdb that stops reading must not hang vmm forever. */
-	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
 	s->client_fd = fd;
 	gdb_target_attach(s->t);
 	gdbstub_reset(s->stub);
@@ -278,7 +323,7 @@ static void client_input(struct gdbserver *s)
 	ssize_t n;
 	int r;
 
-	n = recv(s->client_fd, buf, sizeof(buf), 0);
+	n = recv(s->client_fd, buf, sizeof(buf), MSG_DONTWAIT);
 	if (n < 0 && (errno == EINTR || errno == EAGAIN))
 		return;
 	if (n <= 0) {

@@ -43,11 +43,14 @@ static int cmd_help(struct gdb_target *t, int argc, char **argv,
 
 	gdbstub_out_printf(out, "vmm monitor commands:\n");
 	for (c = commands; c->name; c++) {
-		char head[48];
+		char head[96];
 
 		snprintf(head, sizeof(head), "%s%s%s", c->name,
 			 c->args[0] ? " " : "", c->args);
-		gdbstub_out_printf(out, "  %-28s %s\n", head, c->help);
+		if (strlen(head) > 28)	/* a long synopsis gets its own line */
+			gdbstub_out_printf(out, "  %s\n  %-28s %s\n", head, "", c->help);
+		else
+			gdbstub_out_printf(out, "  %-28s %s\n", head, c->help);
 	}
 	return 0;
 }
