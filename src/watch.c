@@ -50,9 +50,10 @@ const struct watch *watch_match(const struct watch *w, size_t n, uint64_t gpa,
 {
 	size_t i;
 
+	/* Debug-register watches count too: an access vmm completes itself
+	 * (its page is protected for another watch) never reaches the DRs. */
 	for (i = 0; i < n; i++) {
-		if (w[i].dr >= 0 || gpa >= w[i].gpa + w[i].len ||
-		    gpa + len <= w[i].gpa)
+		if (gpa >= w[i].gpa + w[i].len || gpa + len <= w[i].gpa)
 			continue;
 		if (w[i].kind == WATCH_ACCESS ||
 		    (w[i].kind == WATCH_WRITE) == is_write)

@@ -29,8 +29,8 @@ struct watch {
  * n ranges. Returns how many. */
 size_t watch_layout(const struct watch *w, size_t n, struct vm_prot_range *out);
 
-/* The first page-protected watch whose bytes the access [gpa, gpa+len)
- * touches and whose kind cares about its direction, or NULL. */
+/* The first watch whose bytes the access [gpa, gpa+len) touches and whose
+ * kind cares about its direction, or NULL. */
 const struct watch *watch_match(const struct watch *w, size_t n, uint64_t gpa,
 				unsigned len, bool is_write);
 
