@@ -332,7 +332,7 @@ static bool any_hw(struct debug *d)
 	return false;
 }
 
-static enum debug_event from_stop(enum vcpu_stop stop)
+enum debug_event debug_event_of(enum vcpu_stop stop)
 {
 	switch (stop) {
 	case VCPU_HALT:		return DEBUG_HALT;
@@ -571,11 +571,11 @@ static enum debug_event run_guest(struct debug *d, bool step)
 		} else if (stop == VCPU_IO_STEP) {
 			stop = vcpu_complete_io(d->vcpu);
 			if (!step)	/* an I/O catchpoint */
-				return stop == VCPU_DEBUG ? DEBUG_CATCH : from_stop(stop);
+				return stop == VCPU_DEBUG ? DEBUG_CATCH : debug_event_of(stop);
 		}
 		if (step && (stop == VCPU_DEBUG || stop == VCPU_HALT))
 			return DEBUG_STEP;
-		return from_stop(stop);
+		return debug_event_of(stop);
 	}
 }
 

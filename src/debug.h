@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "vcpu.h"
 #include "watch.h"
 
 struct vm;
@@ -95,5 +96,8 @@ int debug_disable(struct debug *d);
 enum debug_event debug_resume(struct debug *d, bool step, bool *stepped_hlt);
 
 const char *debug_strategy_name(enum bp_strategy s);
+
+/* The event a plain vcpu_run() stop amounts to. */
+enum debug_event debug_event_of(enum vcpu_stop stop);
 
 #endif

@@ -532,10 +532,11 @@ static int run_loop_gdb(struct machine *m)
 			ev = debug_resume(&m->gdb->dbg, req == GDB_REQ_STEP,
 					  &stepped_hlt);
 		} else {
+			/* No gdb: run exactly as without a stub. */
 			if (debugging && debug_disable(&m->gdb->dbg) < 0)
 				return VMM_CRASH;
 			debugging = false;
-			ev = debug_resume(&m->gdb->dbg, false, NULL);
+			ev = debug_event_of(vcpu_run(&m->vcpu));
 		}
 		status = gdb_event(m, ev, attached, stepped_hlt);
 		if (status >= 0)

@@ -144,13 +144,14 @@ enum vcpu_stop vcpu_complete_io(struct vcpu *vcpu)
 
 	run->immediate_exit = 1;
 	if (ioctl(vcpu->fd, KVM_RUN, 0) < 0) {
-		run->immediate_exit = 0;
+		/* A kick that came meanwhile must still stop the next run. */
+		run->immediate_exit = vcpu_signal != 0;
 		if (errno == EINTR || errno == EAGAIN)
 			return VCPU_DEBUG;	/* done, nothing more ran */
 		pr_err("KVM_RUN (completing I/O): %s", strerror(errno));
 		return VCPU_ERROR;
 	}
-	run->immediate_exit = 0;
+	run->immediate_exit = vcpu_signal != 0;
 	if (run->exit_reason == KVM_EXIT_DEBUG)
 		return VCPU_DEBUG;
 	if (run->exit_reason == KVM_EXIT_HLT)
