@@ -205,32 +205,57 @@ void gdb_target_wait_final(struct gdb_target *t)
 
 /* ---- the stub thread's side ------------------------------------------ */
 
-void gdb_target_attach(struct gdb_target *t)
+/* Park a running vCPU: kick it and wait until it reports the stop. Called
+ * with the lock held. */
+static void park(struct gdb_target *t)
 {
 	struct timespec ts;
 
+	if (t->stopped)
+		return;
+	t->want_stop = true;
+	pthread_kill(t->vcpu_thread, SIGUSR1);
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_sec += 10;
+	while (!t->stopped)
+		if (pthread_cond_timedwait(&t->cond, &t->lock, &ts) == ETIMEDOUT)
+			break;
+}
+
+/* A session's breakpoints, watchpoints, catchpoints and console mirror
+ * die with it: the next gdb starts clean (a killed gdb never sent z). */
+static void forget_session(struct gdb_target *t)
+{
+	debug_clear(&t->dbg);
+	t->ncatch = 0;
+	gdb_target_console(t, false);
+}
+
+void gdb_target_attach(struct gdb_target *t)
+{
 	pthread_mutex_lock(&t->lock);
 	t->attached = true;
-	if (!t->stopped) {
-		t->want_stop = true;
-		pthread_kill(t->vcpu_thread, SIGUSR1);
-		clock_gettime(CLOCK_REALTIME, &ts);
-		ts.tv_sec += 5;
-		while (!t->stopped)
-			if (pthread_cond_timedwait(&t->cond, &t->lock, &ts) == ETIMEDOUT)
-				break;
-	}
+	park(t);
+	forget_session(t);
 	t->stop_ready = false;	/* the stop of the attach itself: '?' has it */
 	t->have_regs = false;
 	pthread_mutex_unlock(&t->lock);
 }
 
-void gdb_target_disconnect(struct gdb_target *t)
+bool gdb_target_disconnect(struct gdb_target *t)
 {
+	bool over;
+
 	pthread_mutex_lock(&t->lock);
+	over = t->final_sent;
+	if (!over) {
+		park(t);	/* gdb died mid-continue: pause the guest */
+		forget_session(t);
+	}
 	t->attached = false;
 	pthread_cond_broadcast(&t->cond);
 	pthread_mutex_unlock(&t->lock);
+	return !over;
 }
 
 void gdb_target_deliver(struct gdb_target *t, struct gdbstub *stub)
@@ -548,6 +573,10 @@ static int resume(struct gdb_target *t, enum gdb_req req)
 	pthread_mutex_lock(&t->lock);
 	t->req = req;
 	t->have_regs = false;
+	/* Running from now on, as far as the stub thread is concerned: a ^C
+	 * in the same read as the continue must kick the vCPU, even before
+	 * the vCPU thread has woken (its KVM_RUN then returns at once). */
+	t->stopped = false;
 	pthread_cond_broadcast(&t->cond);
 	pthread_mutex_unlock(&t->lock);
 	return 0;
@@ -612,9 +641,7 @@ static void target_detach(void *ctx)
 {
 	struct gdb_target *t = ctx;
 
-	debug_clear(&t->dbg);
-	t->ncatch = 0;
-	gdb_target_console(t, false);
+	forget_session(t);
 	flush_state(t);
 	pthread_mutex_lock(&t->lock);
 	t->attached = false;

@@ -115,8 +115,10 @@ const struct gdb_layout *gdb_target_layout(void *ctx);
 /* A gdb connected: park the vCPU (stopping a running guest), mark
  * attached. Returns once parked. */
 void gdb_target_attach(struct gdb_target *t);
-/* The connection ended without D: the guest stays parked. */
-void gdb_target_disconnect(struct gdb_target *t);
+/* The connection ended without D: the guest is parked (stopped if gdb
+ * died while it ran) and the session's breakpoints forgotten. false if
+ * the run was over anyway (gdb got its W). */
+bool gdb_target_disconnect(struct gdb_target *t);
 /* The wake_fd fired: hand a ready stop to the stub. */
 void gdb_target_deliver(struct gdb_target *t, struct gdbstub *stub);
 

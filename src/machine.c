@@ -391,8 +391,11 @@ static int start_gdb(struct machine *m)
 	if (!m->server || gdbserver_start(m->server) < 0)
 		return -1;
 	symbol_file(m, sym, sizeof(sym));
-	pr_err("%s for gdb: gdb %s -ex '%s'",
+	/* gdb prefers a loaded ELF's own architecture (i386 for hello16.elf)
+	 * over the target description's i8086: say it explicitly. */
+	pr_err("%s for gdb: gdb %s%s -ex '%s'",
 	       m->opts->wait_gdb ? "waiting" : "listening", sym,
+	       m->mode == CPU_MODE_REAL ? " -ex 'set architecture i8086'" : "",
 	       gdbserver_target_cmd(m->server));
 	if (!m->opts->wait_gdb)
 		m->gdb->req = GDB_REQ_CONT;	/* run until gdb attaches */

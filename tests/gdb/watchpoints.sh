@@ -72,6 +72,15 @@ n=$(grep -c '^New value = ' "$TMP/gdb.out")
 gdb_has "the eighth stop saw vars[7] become 8" "New value = 8"
 stop_vmm
 
+# A watch on the stack: _start's call pushes the return address at
+# 0x1fbff8, just below vmm's initial stack pointer; every other push and pop
+# on that page runs on.
+start_vmm --wait-gdb "$GUESTS/hello64.elf"
+run_gdb "$GUESTS/hello64.elf" 'watch *(long *)0x1fbff8' continue 'p $pc' continue
+gdb_has "a watch on the stack page: the call's push" "New value = 1048581"
+gdb_has "... stopped in main, after the call" "main () at"
+stop_vmm
+
 # A watch on a page holding the guest's page tables is refused, with a
 # reason, never a hang (hello64's page directory is at 0x1fc000).
 start_vmm --wait-gdb "$GUESTS/hello64.elf"
