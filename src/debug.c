@@ -20,7 +20,7 @@
 #include "debug.h"
 #include "mmu.h"
 #include "modes.h"
-#include "pio.h"
+#include "probe.h"
 #include "util.h"
 #include "vcpu.h"
 #include "vm.h"
@@ -42,26 +42,12 @@ static bool probe_int3(int kvm_fd)
 	static const uint8_t code[] = { OPCODE_INT3, OPCODE_HLT };
 	struct kvm_guest_debug dbg = { .control = KVM_GUESTDBG_ENABLE |
 						  KVM_GUESTDBG_USE_SW_BP };
-	struct vcpu vcpu = { .fd = -1 };
-	struct pio_bus *bus;
-	struct vm vm;
-	bool ok = false;
+	struct kvm_run run;
+	char why[128];
 
-	if (vm_create_on(&vm, kvm_fd, 1 << 20) < 0)
-		return false;
-	bus = calloc(1, sizeof(*bus));
-	if (bus && vcpu_create(&vm, bus, &vcpu) == 0) {
-		memcpy(vm.ram + 0x1000, code, sizeof(code));
-		if (mode_setup(&vm, vcpu.fd, CPU_MODE_LONG, 0x1000) == 0 &&
-		    ioctl(vcpu.fd, KVM_SET_GUEST_DEBUG, &dbg) == 0 &&
-		    vcpu_run(&vcpu) == VCPU_DEBUG)
-			ok = vcpu.run->debug.arch.exception == 3 &&
-			     vcpu.run->debug.arch.pc == 0x1000;
-		vcpu_destroy(&vcpu);
-	}
-	free(bus);
-	vm_destroy(&vm);
-	return ok;
+	return probe_run(kvm_fd, CPU_MODE_LONG, code, sizeof(code), &dbg, &run,
+			 why, sizeof(why)) == VCPU_DEBUG &&
+	       run.debug.arch.exception == 3 && run.debug.arch.pc == 0x1000;
 }
 
 /* Does a DR0 write watchpoint fire (KVM_EXIT_DEBUG, #DB, DR6.B0) when the
@@ -73,28 +59,14 @@ static bool probe_dr_write(int kvm_fd)
 					0x00, 0x01, OPCODE_HLT };
 	struct kvm_guest_debug dbg = { .control = KVM_GUESTDBG_ENABLE |
 						  KVM_GUESTDBG_USE_HW_BP };
-	struct vcpu vcpu = { .fd = -1 };
-	struct pio_bus *bus;
-	struct vm vm;
-	bool ok = false;
+	struct kvm_run run;
+	char why[128];
 
 	dbg.arch.debugreg[0] = 0x2000;
 	dbg.arch.debugreg[7] = (1u << 0) | (1u << 9) | (1u << 16); /* L0, GE, W */
-	if (vm_create_on(&vm, kvm_fd, 1 << 20) < 0)
-		return false;
-	bus = calloc(1, sizeof(*bus));
-	if (bus && vcpu_create(&vm, bus, &vcpu) == 0) {
-		memcpy(vm.ram + 0x1000, code, sizeof(code));
-		if (mode_setup(&vm, vcpu.fd, CPU_MODE_LONG, 0x1000) == 0 &&
-		    ioctl(vcpu.fd, KVM_SET_GUEST_DEBUG, &dbg) == 0 &&
-		    vcpu_run(&vcpu) == VCPU_DEBUG)
-			ok = vcpu.run->debug.arch.exception == 1 &&
-			     (vcpu.run->debug.arch.dr6 & 1);
-		vcpu_destroy(&vcpu);
-	}
-	free(bus);
-	vm_destroy(&vm);
-	return ok;
+	return probe_run(kvm_fd, CPU_MODE_LONG, code, sizeof(code), &dbg, &run,
+			 why, sizeof(why)) == VCPU_DEBUG &&
+	       run.debug.arch.exception == 1 && (run.debug.arch.dr6 & 1);
 }
 
 void debug_init(struct debug *d, struct vm *vm, struct vcpu *vcpu)

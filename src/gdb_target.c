@@ -605,34 +605,41 @@ static int target_interrupt(void *ctx)
 	return 0;
 }
 
+/* Z and z: the same dispatch, inserting or removing. */
+static int break_op(struct gdb_target *t, enum gdbstub_bp_type type,
+		    uint64_t addr, unsigned int kind, bool insert)
+{
+	static const enum watch_kind watch_of[] = {
+		[GDBSTUB_WP_WRITE] = WATCH_WRITE,
+		[GDBSTUB_WP_READ] = WATCH_READ,
+		[GDBSTUB_WP_ACCESS] = WATCH_ACCESS,
+	};
+
+	switch (type) {
+	case GDBSTUB_BP_SW:
+		return insert ? debug_add_sw(&t->dbg, addr) : debug_del_sw(&t->dbg, addr);
+	case GDBSTUB_BP_HW:
+		return insert ? debug_add_hw(&t->dbg, addr) : debug_del_hw(&t->dbg, addr);
+	case GDBSTUB_WP_WRITE:
+	case GDBSTUB_WP_READ:
+	case GDBSTUB_WP_ACCESS:
+		return insert ? debug_add_watch(&t->dbg, watch_of[type], addr, kind) :
+				debug_del_watch(&t->dbg, watch_of[type], addr, kind);
+	default:
+		return -EOPNOTSUPP;
+	}
+}
+
 static int target_set_break(void *ctx, enum gdbstub_bp_type type,
 			    uint64_t addr, unsigned int kind)
 {
-	struct gdb_target *t = ctx;
-
-	switch (type) {
-	case GDBSTUB_BP_SW:	return debug_add_sw(&t->dbg, addr);
-	case GDBSTUB_BP_HW:	return debug_add_hw(&t->dbg, addr);
-	case GDBSTUB_WP_WRITE:	return debug_add_watch(&t->dbg, WATCH_WRITE, addr, kind);
-	case GDBSTUB_WP_READ:	return debug_add_watch(&t->dbg, WATCH_READ, addr, kind);
-	case GDBSTUB_WP_ACCESS:	return debug_add_watch(&t->dbg, WATCH_ACCESS, addr, kind);
-	default:		return -EOPNOTSUPP;
-	}
+	return break_op(ctx, type, addr, kind, true);
 }
 
 static int target_remove_break(void *ctx, enum gdbstub_bp_type type,
 			       uint64_t addr, unsigned int kind)
 {
-	struct gdb_target *t = ctx;
-
-	switch (type) {
-	case GDBSTUB_BP_SW:	return debug_del_sw(&t->dbg, addr);
-	case GDBSTUB_BP_HW:	return debug_del_hw(&t->dbg, addr);
-	case GDBSTUB_WP_WRITE:	return debug_del_watch(&t->dbg, WATCH_WRITE, addr, kind);
-	case GDBSTUB_WP_READ:	return debug_del_watch(&t->dbg, WATCH_READ, addr, kind);
-	case GDBSTUB_WP_ACCESS:	return debug_del_watch(&t->dbg, WATCH_ACCESS, addr, kind);
-	default:		return -EOPNOTSUPP;
-	}
+	return break_op(ctx, type, addr, kind, false);
 }
 
 /* D: drop every breakpoint and let the guest run as if gdb had never been
