@@ -145,7 +145,7 @@ enum gdb_req gdb_target_wait(struct gdb_target *t)
 	pthread_mutex_lock(&t->lock);
 	while (t->req == GDB_REQ_NONE) {
 		/* Wake now and then: SIGINT/SIGTERM only set a flag. */
-		if (vcpu_signal == SIGINT || vcpu_signal == SIGTERM) {
+		if (vcpu_quit_signal) {
 			pthread_mutex_unlock(&t->lock);
 			return GDB_REQ_QUIT;
 		}
@@ -190,6 +190,14 @@ void gdb_target_stop(struct gdb_target *t, enum gdb_stop_kind kind,
 		pr_warn("waking the gdb stub: %s", strerror(errno));
 }
 
+void gdb_target_gone(struct gdb_target *t)
+{
+	pthread_mutex_lock(&t->lock);
+	t->gone = true;
+	pthread_cond_broadcast(&t->cond);
+	pthread_mutex_unlock(&t->lock);
+}
+
 void gdb_target_wait_final(struct gdb_target *t)
 {
 	struct timespec ts;
@@ -211,13 +219,13 @@ static void park(struct gdb_target *t)
 {
 	struct timespec ts;
 
-	if (t->stopped)
+	if (t->stopped || t->gone)
 		return;
 	t->want_stop = true;
 	pthread_kill(t->vcpu_thread, SIGUSR1);
 	clock_gettime(CLOCK_REALTIME, &ts);
 	ts.tv_sec += 10;
-	while (!t->stopped)
+	while (!t->stopped && !t->gone)
 		if (pthread_cond_timedwait(&t->cond, &t->lock, &ts) == ETIMEDOUT)
 			break;
 }
@@ -242,13 +250,13 @@ void gdb_target_attach(struct gdb_target *t)
 	pthread_mutex_unlock(&t->lock);
 }
 
-bool gdb_target_disconnect(struct gdb_target *t)
+bool gdb_target_disconnect(struct gdb_target *t, bool vanished)
 {
 	bool over;
 
 	pthread_mutex_lock(&t->lock);
 	over = t->final_sent;
-	if (!over) {
+	if (!over && vanished) {
 		park(t);	/* gdb died mid-continue: pause the guest */
 		forget_session(t);
 	}

@@ -68,6 +68,7 @@ struct gdb_target {
 	uint64_t stop_addr;		/* GDB_STOP_*WATCH: the address */
 	char console[512];		/* said to gdb (O packets) at the stop */
 	bool final_sent;		/* the W reply went out */
+	bool gone;			/* the vCPU thread left its loop */
 	int wake_fd;			/* eventfd: a stop is ready */
 	pthread_t vcpu_thread;
 	char conbuf[GDB_CONBUF];	/* console bytes waiting for gdb */
@@ -106,6 +107,9 @@ void gdb_target_stop(struct gdb_target *t, enum gdb_stop_kind kind,
 unsigned gdb_target_catch_hlt(struct gdb_target *t);
 /* monitor console gdb|stdout: mirror port 0xE9 bytes to gdb. */
 void gdb_target_console(struct gdb_target *t, bool to_gdb);
+/* vCPU thread: it will run no more (vmm is ending); nobody may wait for
+ * it to park. */
+void gdb_target_gone(struct gdb_target *t);
 /* vCPU thread: after GDB_STOP_EXITED, wait (briefly) until gdb got it. */
 void gdb_target_wait_final(struct gdb_target *t);
 
@@ -115,10 +119,11 @@ const struct gdb_layout *gdb_target_layout(void *ctx);
 /* A gdb connected: park the vCPU (stopping a running guest), mark
  * attached. Returns once parked. */
 void gdb_target_attach(struct gdb_target *t);
-/* The connection ended without D: the guest is parked (stopped if gdb
- * died while it ran) and the session's breakpoints forgotten. false if
- * the run was over anyway (gdb got its W). */
-bool gdb_target_disconnect(struct gdb_target *t);
+/* The connection ended. vanished (no D or k): the guest is parked
+ * (stopped if gdb died while it ran) and the session's breakpoints
+ * forgotten; after D it runs on. false if the run was over anyway (gdb
+ * got its W). */
+bool gdb_target_disconnect(struct gdb_target *t, bool vanished);
 /* The wake_fd fired: hand a ready stop to the stub. */
 void gdb_target_deliver(struct gdb_target *t, struct gdbstub *stub);
 

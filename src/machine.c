@@ -318,6 +318,18 @@ static void report_stop(struct machine *m, const char *what)
 	vcpu_dump(&m->vcpu, stderr);
 }
 
+/* SIGINT, SIGTERM, SIGHUP: flush what the guest wrote and end; the
+ * caller closes the stub (removing a Unix socket file). */
+static int quit_on_signal(struct machine *m)
+{
+	int sig = vcpu_quit_signal;
+
+	console_flush(&m->con);
+	pr_err("stopped by %s", sig == SIGINT ? "SIGINT" : sig == SIGTERM ?
+	       "SIGTERM" : "SIGHUP");
+	return VMM_SIGNAL + sig;
+}
+
 static int run_loop(struct machine *m)
 {
 	char what[320];
@@ -328,16 +340,13 @@ static int run_loop(struct machine *m)
 			console_flush(&m->con);
 			return judge_halt(m);
 		case VCPU_KICK:
+			if (vcpu_quit_signal)
+				return quit_on_signal(m);
 			if (vcpu_signal == SIGALRM) {
 				snprintf(what, sizeof(what), "time limit: the guest ran for %g s without halting (--timeout); it was at:",
 					 m->opts->timeout);
 				report_stop(m, what);
 				return VMM_TIMEOUT;
-			}
-			if (vcpu_signal == SIGINT || vcpu_signal == SIGTERM) {
-				console_flush(&m->con);
-				pr_err("stopped by %s", vcpu_signal == SIGINT ? "SIGINT" : "SIGTERM");
-				return VMM_SIGNAL + vcpu_signal;
 			}
 			continue;
 		case VCPU_DEBUG:
@@ -418,11 +427,8 @@ static int gdb_kick(struct machine *m, bool attached)
 	int sig = vcpu_signal;
 
 	vcpu_signal = 0;
-	if (sig == SIGINT || sig == SIGTERM) {
-		console_flush(&m->con);
-		pr_err("stopped by %s", sig == SIGINT ? "SIGINT" : "SIGTERM");
-		return VMM_SIGNAL + sig;
-	}
+	if (vcpu_quit_signal)
+		return quit_on_signal(m);
 	if (sig == SIGALRM) {
 		report_stop(m, "time limit: the guest ran without halting (--timeout); it was at:");
 		return VMM_TIMEOUT;
@@ -516,8 +522,8 @@ static int run_loop_gdb(struct machine *m)
 	for (;;) {
 		req = gdb_target_wait(m->gdb);
 		if (req == GDB_REQ_QUIT) {
-			if (vcpu_signal == SIGINT || vcpu_signal == SIGTERM)
-				return gdb_kick(m, false);
+			if (vcpu_quit_signal)
+				return quit_on_signal(m);
 			console_flush(&m->con);
 			pr_err("killed by gdb");
 			return VMM_SIGNAL + SIGKILL;
@@ -582,7 +588,12 @@ int machine_run(const struct vmm_options *opts)
 		goto out;
 	if (start_timer(opts->timeout) < 0)
 		goto out;
-	status = m->gdb ? run_loop_gdb(m) : run_loop(m);
+	if (m->gdb) {
+		status = run_loop_gdb(m);
+		gdb_target_gone(m->gdb);
+	} else {
+		status = run_loop(m);
+	}
 out:
 	console_flush(&m->con);
 	gdbserver_close(m->server);

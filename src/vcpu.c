@@ -19,6 +19,7 @@
 #include "vm.h"
 
 volatile sig_atomic_t vcpu_signal;
+volatile sig_atomic_t vcpu_quit_signal;
 static struct kvm_run *volatile kick_run;	/* for the signal handler */
 
 int vcpu_create(struct vm *vm, struct pio_bus *pio, struct vcpu *vcpu)
@@ -65,13 +66,15 @@ static void on_signal(int sig)
 	struct kvm_run *run = kick_run;
 
 	vcpu_signal = sig;
+	if (sig == SIGINT || sig == SIGTERM || sig == SIGHUP)
+		vcpu_quit_signal = sig;
 	if (run)
 		run->immediate_exit = 1;
 }
 
 int vcpu_signals_install(struct vcpu *vcpu)
 {
-	static const int sigs[] = { SIGINT, SIGTERM, SIGALRM, SIGUSR1 };
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGALRM, SIGUSR1 };
 	struct sigaction sa;
 	size_t i;
 
@@ -145,13 +148,13 @@ enum vcpu_stop vcpu_complete_io(struct vcpu *vcpu)
 	run->immediate_exit = 1;
 	if (ioctl(vcpu->fd, KVM_RUN, 0) < 0) {
 		/* A kick that came meanwhile must still stop the next run. */
-		run->immediate_exit = vcpu_signal != 0;
+		run->immediate_exit = vcpu_signal != 0 || vcpu_quit_signal != 0;
 		if (errno == EINTR || errno == EAGAIN)
 			return VCPU_DEBUG;	/* done, nothing more ran */
 		pr_err("KVM_RUN (completing I/O): %s", strerror(errno));
 		return VCPU_ERROR;
 	}
-	run->immediate_exit = vcpu_signal != 0;
+	run->immediate_exit = vcpu_signal != 0 || vcpu_quit_signal != 0;
 	if (run->exit_reason == KVM_EXIT_DEBUG)
 		return VCPU_DEBUG;
 	if (run->exit_reason == KVM_EXIT_HLT)

@@ -38,6 +38,9 @@ enum vcpu_stop {
 /* The last signal that kicked the vCPU (SIGINT, SIGTERM, SIGALRM for
  * --timeout, SIGUSR1 for a debugger's interrupt); 0 if none. */
 extern volatile sig_atomic_t vcpu_signal;
+/* SIGINT, SIGTERM or SIGHUP: vmm must end. Set once, never cleared, so a
+ * later kick (SIGUSR1) cannot hide it. */
+extern volatile sig_atomic_t vcpu_quit_signal;
 
 int vcpu_create(struct vm *vm, struct pio_bus *pio, struct vcpu *vcpu);
 void vcpu_destroy(struct vcpu *vcpu);
@@ -51,7 +54,7 @@ enum vcpu_stop vcpu_run(struct vcpu *vcpu);
  * reports the step as KVM_EXIT_DEBUG from this same run). */
 enum vcpu_stop vcpu_complete_io(struct vcpu *vcpu);
 
-/* Catch SIGINT, SIGTERM, SIGALRM and SIGUSR1 so they stop KVM_RUN. */
+/* Catch SIGINT, SIGTERM, SIGHUP, SIGALRM and SIGUSR1 so they stop KVM_RUN. */
 int vcpu_signals_install(struct vcpu *vcpu);
 
 /* Name of the last exit and its details, e.g. "KVM_EXIT_SHUTDOWN (triple
