@@ -34,6 +34,7 @@ struct gdbserver {
 	struct gdbstub *stub;
 	int listen_fd;
 	int client_fd;			/* -1: no gdb */
+	int refused_fd;			/* a second client, to be told no */
 	int quit_pipe[2];		/* gdbserver_close -> thread */
 	bool is_unix, local;
 	char unix_path[108];		/* sun_path; removed at close */
@@ -181,7 +182,7 @@ struct gdbserver *gdbserver_open(const char *addr, struct gdb_target *t)
 		return NULL;
 	}
 	s->t = t;
-	s->listen_fd = s->client_fd = -1;
+	s->listen_fd = s->client_fd = s->refused_fd = -1;
 	s->quit_pipe[0] = s->quit_pipe[1] = -1;
 	if (!strncmp(addr, "unix:", 5))
 		r = open_unix(s, addr + 5);
@@ -246,35 +247,42 @@ static int sock_write(void *ctx, const void *buf, size_t len)
 }
 
 /* why: NULL for a clean end (detach, kill: the stub has done what gdb
- * asked); else gdb vanished, and the guest is paused where it is for the
- * next gdb, even if it was running (gdb killed during continue): a
- * debugger that dies must not leave its guest running unwatched. */
+ * asked); else gdb vanished, and gdb_target_disconnect() pauses the guest
+ * where it is for the next gdb, even if it was running (gdb killed during
+ * continue): a debugger that dies must not leave its guest running
+ * unwatched. */
 static void drop_client(struct gdbserver *s, const char *why)
 {
 	if (s->client_fd < 0)
 		return;
 	close(s->client_fd);
 	s->client_fd = -1;
-	if (why)
-		gdb_target_attach(s->t);	/* parks a running vCPU */
-	gdb_target_disconnect(s->t);
+	if (!gdb_target_disconnect(s->t, why != NULL))
+		why = NULL;	/* the run was over: nothing stays paused */
 	if (why)
 		pr_warn("gdb %s; the guest stays paused for the next gdb", why);
 }
 
-/* "$E.msg#cs": what a second debugger reads before vmm closes it. */
+/* "+$E.msg#cs": what a second debugger reads before vmm closes it. It is
+ * sent once the debugger has spoken (its first packet), so that gdb reads
+ * it as the reply instead of failing to write into a closed socket. */
 static void refuse(int fd)
 {
 	static const char msg[] = "E.vmm: another debugger is already attached";
-	char pkt[128];
+	char pkt[128], junk[4096];
 	unsigned sum = 0;
+	ssize_t n;
 	size_t i;
 
+	/* Ack its packet, if it sent one: then the E reply answers it. */
+	n = recv(fd, junk, sizeof(junk), MSG_DONTWAIT);
 	for (i = 0; msg[i]; i++)
 		sum += (unsigned char)msg[i];
-	snprintf(pkt, sizeof(pkt), "$%s#%02x", msg, sum & 0xff);
+	snprintf(pkt, sizeof(pkt), "%s$%s#%02x",
+		 n > 0 && memchr(junk, '$', n) ? "+" : "", msg, sum & 0xff);
 	if (send(fd, pkt, strlen(pkt), MSG_NOSIGNAL | MSG_DONTWAIT) < 0)
 		pr_info("refusing a second debugger: %s", strerror(errno));
+	shutdown(fd, SHUT_WR);
 	close(fd);
 }
 
@@ -306,7 +314,9 @@ static void accept_client(struct gdbserver *s)
 		return;
 	if (client_alive(s)) {
 		pr_warn("refused a second debugger: one is attached already");
-		refuse(fd);
+		if (s->refused_fd >= 0)
+			refuse(s->refused_fd);
+		s->refused_fd = fd;	/* answered when it speaks */
 		return;
 	}
 	if (!s->is_unix)
@@ -340,24 +350,30 @@ static void client_input(struct gdbserver *s)
 static void *server_thread(void *arg)
 {
 	struct gdbserver *s = arg;
-	struct pollfd pfd[4];
+	struct pollfd pfd[5];
 	int n;
 
 	for (;;) {
 		pfd[0] = (struct pollfd){ .fd = s->quit_pipe[0], .events = POLLIN };
 		pfd[1] = (struct pollfd){ .fd = s->listen_fd, .events = POLLIN };
 		pfd[2] = (struct pollfd){ .fd = s->t->wake_fd, .events = POLLIN };
-		pfd[3] = (struct pollfd){ .fd = s->client_fd, .events = POLLIN };
-		n = poll(pfd, s->client_fd >= 0 ? 4 : 3, -1);
+		pfd[3] = (struct pollfd){ .fd = s->refused_fd, .events = POLLIN };
+		pfd[4] = (struct pollfd){ .fd = s->client_fd, .events = POLLIN };
+		/* A refused client gets 2 s to speak before it is closed. */
+		n = poll(pfd, 5, s->refused_fd >= 0 ? 2000 : -1);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0 || pfd[0].revents)
 			break;
+		if (s->refused_fd >= 0 && (n == 0 || pfd[3].revents)) {
+			refuse(s->refused_fd);
+			s->refused_fd = -1;
+		}
 		if (pfd[2].revents)
 			gdb_target_deliver(s->t, s->client_fd >= 0 ? s->stub : NULL);
 		if (pfd[1].revents)
 			accept_client(s);
-		if (s->client_fd >= 0 && pfd[3].revents)
+		if (s->client_fd >= 0 && pfd[4].revents)
 			client_input(s);
 	}
 	return NULL;
@@ -406,6 +422,8 @@ void gdbserver_close(struct gdbserver *s)
 	}
 	if (s->client_fd >= 0)
 		close(s->client_fd);
+	if (s->refused_fd >= 0)
+		close(s->refused_fd);
 	if (s->listen_fd >= 0)
 		close(s->listen_fd);
 	if (s->quit_pipe[0] >= 0)
