@@ -19,6 +19,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "gdb_target.h"
@@ -35,6 +36,8 @@ struct gdbserver {
 	int listen_fd;
 	int client_fd;			/* -1: no gdb */
 	int refused_fd;			/* a second client, to be told no */
+	bool refused_told;		/* ... and it has been */
+	uint64_t refused_until;		/* CLOCK_MONOTONIC ms: then close it */
 	int quit_pipe[2];		/* gdbserver_close -> thread */
 	bool is_unix, local;
 	char unix_path[108];		/* sun_path; removed at close */
@@ -263,27 +266,60 @@ static void drop_client(struct gdbserver *s, const char *why)
 		pr_warn("gdb %s; the guest stays paused for the next gdb", why);
 }
 
-/* "+$E.msg#cs": what a second debugger reads before vmm closes it. It is
- * sent once the debugger has spoken (its first packet), so that gdb reads
- * it as the reply instead of failing to write into a closed socket. */
-static void refuse(int fd)
+/* A second debugger is told why it cannot attach: "$E.msg#cs", sent as
+ * the reply to its first packet (acked), then vmm waits for it to hang up
+ * before closing - so that gdb reads the reason instead of failing to
+ * write its ack into a closed socket. Two seconds at most either way. */
+static void refuse_send(int fd, bool ack)
 {
 	static const char msg[] = "E.vmm: another debugger is already attached";
-	char pkt[128], junk[4096];
+	char pkt[128];
 	unsigned sum = 0;
-	ssize_t n;
 	size_t i;
 
-	/* Ack its packet, if it sent one: then the E reply answers it. */
-	n = recv(fd, junk, sizeof(junk), MSG_DONTWAIT);
 	for (i = 0; msg[i]; i++)
 		sum += (unsigned char)msg[i];
-	snprintf(pkt, sizeof(pkt), "%s$%s#%02x",
-		 n > 0 && memchr(junk, '$', n) ? "+" : "", msg, sum & 0xff);
+	snprintf(pkt, sizeof(pkt), "%s$%s#%02x", ack ? "+" : "", msg, sum & 0xff);
 	if (send(fd, pkt, strlen(pkt), MSG_NOSIGNAL | MSG_DONTWAIT) < 0)
 		pr_info("refusing a second debugger: %s", strerror(errno));
-	shutdown(fd, SHUT_WR);
-	close(fd);
+}
+
+static void refused_close(struct gdbserver *s)
+{
+	if (s->refused_fd < 0)
+		return;
+	if (!s->refused_told)
+		refuse_send(s->refused_fd, false);
+	close(s->refused_fd);
+	s->refused_fd = -1;
+}
+
+static uint64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Input (or a hang-up) from the refused client. */
+static void refused_input(struct gdbserver *s)
+{
+	char junk[4096];
+	ssize_t n;
+
+	n = recv(s->refused_fd, junk, sizeof(junk), MSG_DONTWAIT);
+	if (n < 0 && (errno == EAGAIN || errno == EINTR))
+		return;
+	if (n <= 0) {
+		s->refused_told = true;	/* gone: nothing more to say */
+		refused_close(s);
+		return;
+	}
+	if (!s->refused_told && memchr(junk, '#', n)) {
+		refuse_send(s->refused_fd, true);
+		s->refused_told = true;
+	}
 }
 
 static void client_input(struct gdbserver *s);
@@ -314,9 +350,10 @@ static void accept_client(struct gdbserver *s)
 		return;
 	if (client_alive(s)) {
 		pr_warn("refused a second debugger: one is attached already");
-		if (s->refused_fd >= 0)
-			refuse(s->refused_fd);
+		refused_close(s);	/* one at a time */
 		s->refused_fd = fd;	/* answered when it speaks */
+		s->refused_told = false;
+		s->refused_until = now_ms() + 2000;
 		return;
 	}
 	if (!s->is_unix)
@@ -351,7 +388,7 @@ static void *server_thread(void *arg)
 {
 	struct gdbserver *s = arg;
 	struct pollfd pfd[5];
-	int n;
+	int n, wait_ms;
 
 	for (;;) {
 		pfd[0] = (struct pollfd){ .fd = s->quit_pipe[0], .events = POLLIN };
@@ -359,16 +396,20 @@ static void *server_thread(void *arg)
 		pfd[2] = (struct pollfd){ .fd = s->t->wake_fd, .events = POLLIN };
 		pfd[3] = (struct pollfd){ .fd = s->refused_fd, .events = POLLIN };
 		pfd[4] = (struct pollfd){ .fd = s->client_fd, .events = POLLIN };
-		/* A refused client gets 2 s to speak before it is closed. */
-		n = poll(pfd, 5, s->refused_fd >= 0 ? 2000 : -1);
+		/* A refused client gets 2 s to speak and hang up. */
+		wait_ms = -1;
+		if (s->refused_fd >= 0)
+			wait_ms = s->refused_until > now_ms() ?
+				  (int)(s->refused_until - now_ms()) : 0;
+		n = poll(pfd, 5, wait_ms);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0 || pfd[0].revents)
 			break;
-		if (s->refused_fd >= 0 && (n == 0 || pfd[3].revents)) {
-			refuse(s->refused_fd);
-			s->refused_fd = -1;
-		}
+		if (s->refused_fd >= 0 && pfd[3].revents)
+			refused_input(s);
+		if (s->refused_fd >= 0 && now_ms() >= s->refused_until)
+			refused_close(s);
 		if (pfd[2].revents)
 			gdb_target_deliver(s->t, s->client_fd >= 0 ? s->stub : NULL);
 		if (pfd[1].revents)
