@@ -235,6 +235,47 @@ static int load_guest(struct machine *m)
 	return 0;
 }
 
+/* Does the loaded guest contain an instruction that needs KVM to know
+ * its CPUID: CPUID itself (0F A2), WRMSR (0F 30: EFER bits are checked
+ * against it) or a move to a control register (0F 22: CR4 bits are)? */
+static const char *guest_needs_cpuid(const struct machine *m)
+{
+	static const struct { uint8_t op; const char *name; } ops[] = {
+		{ 0xa2, "CPUID" }, { 0x30, "WRMSR" }, { 0x22, "a move to a control register" },
+	};
+	const uint8_t *p = vm_gpa(&m->vm, m->info.lo, m->info.hi - m->info.lo);
+	uint64_t i, n = m->info.hi - m->info.lo;
+	size_t k;
+
+	for (i = 0; p && i + 1 < n; i++) {
+		if (p[i] != 0x0f)
+			continue;
+		for (k = 0; k < sizeof(ops) / sizeof(ops[0]); k++)
+			if (p[i + 1] == ops[k].op)
+				return ops[k].name;
+	}
+	return NULL;
+}
+
+/* KVM_GET_SUPPORTED_CPUID costs a few hundred microseconds - a quarter of
+ * a boot here - so the vCPU gets CPUID only when something needs it. */
+static void choose_cpuid(struct machine *m)
+{
+	const struct vmm_options *o = m->opts;
+	const char *why = o->cpuid ? "--cpuid" : o->gdb ? "the debugger" :
+		o->walk ? "--walk" : mode_info(m->mode)->host_may_refuse ?
+		"the paging mode" : NULL;
+	const char *insn = why ? NULL : guest_needs_cpuid(m);
+
+	if (!why && !insn) {
+		pr_strategy("cpuid", "none: the guest has no CPUID, WRMSR or mov-to-CR instruction (--cpuid gives it anyway)");
+		return;
+	}
+	if (vm_load_cpuid(&m->vm) == 0)
+		pr_strategy("cpuid", "what KVM supports, for %s%s", why ? why : "the guest's ",
+			    why ? "" : insn);
+}
+
 static int start_timer(double seconds)
 {
 	struct itimerval it = { 0 };
@@ -577,6 +618,7 @@ int machine_run(const struct vmm_options *opts)
 	report_host(m);
 	if (check_host_mode(m) < 0 || load_guest(m) < 0)
 		goto out;
+	choose_cpuid(m);
 	if (vcpu_create(&m->vm, &m->pio, &m->vcpu) < 0 ||
 	    mode_setup(&m->vm, m->vcpu.fd, m->mode, m->info.entry) < 0)
 		goto out;

@@ -21,6 +21,7 @@ struct vmm_options {
 	double timeout;			/* --timeout seconds; 0: none */
 	const char *gdb;		/* --gdb address, or NULL: no stub */
 	bool wait_gdb;			/* --wait-gdb: freeze until gdb attaches */
+	bool cpuid;			/* --cpuid: give CPUID whatever the guest */
 };
 
 /* Build the VM, load the guest, run it; returns vmm's exit status. */

@@ -33,6 +33,8 @@ static const char usage_text[] =
 "                        check a word of guest memory, or the accumulator,\n"
 "                        when the guest halts (repeatable)\n"
 "      --timeout=SECONDS stop a guest that has not halted by then\n"
+"      --cpuid           give the vCPU KVM's CPUID even if the guest's code\n"
+"                        has no CPUID, WRMSR or mov-to-CR instruction\n"
 "      --walk=GVA[,GVA]  at the halt, show how each guest-virtual address\n"
 "                        translates through the guest's page tables\n"
 "\n"
@@ -55,7 +57,7 @@ static const char usage_text[] =
 
 enum {
 	OPT_MODE = 256, OPT_LOAD_ADDR, OPT_ENTRY, OPT_EXPECT, OPT_TIMEOUT,
-	OPT_WALK, OPT_GDB, OPT_WAIT_GDB,
+	OPT_WALK, OPT_GDB, OPT_WAIT_GDB, OPT_CPUID,
 };
 
 static const struct option long_opts[] = {
@@ -72,6 +74,7 @@ static const struct option long_opts[] = {
 	{ "walk",	required_argument,	NULL, OPT_WALK },
 	{ "gdb",	optional_argument,	NULL, OPT_GDB },
 	{ "wait-gdb",	no_argument,		NULL, OPT_WAIT_GDB },
+	{ "cpuid",	no_argument,		NULL, OPT_CPUID },
 	{ "verbose",	no_argument,		NULL, 'v' },
 	{ "help",	no_argument,		NULL, 'h' },
 	{ "version",	no_argument,		NULL, 'V' },
@@ -183,6 +186,9 @@ static int parse_option(struct vmm_options *o, int c, const char *arg)
 		return 0;
 	case OPT_WAIT_GDB:
 		o->wait_gdb = true;
+		return 0;
+	case OPT_CPUID:
+		o->cpuid = true;
 		return 0;
 	case 'v': log_verbose = 1; return 0;
 	case 'h':

@@ -34,6 +34,7 @@ int probe_run(int kvm_fd, enum cpu_mode mode, const void *code, size_t len,
 	if (vm_create_on(&vm, kvm_fd, PROBE_RAM) < 0)
 		return -1;
 	bus = calloc(1, sizeof(*bus));
+	vm_load_cpuid(&vm);	/* KVM may check CR4 bits against it */
 	if (!bus || vcpu_create(&vm, bus, &vcpu) < 0)
 		goto out;
 	memcpy(vm.ram + PROBE_CODE, code, len);

@@ -113,7 +113,6 @@ int vm_create_on(struct vm *vm, int kvm_fd, uint64_t ram_size)
 		vm_destroy(vm);
 		return -1;
 	}
-	vm->cpuid = get_supported_cpuid(kvm_fd);
 	vm->nslots = 1;
 	return 0;
 }
@@ -206,6 +205,13 @@ void *vm_gpa(const struct vm *vm, uint64_t gpa, uint64_t len)
 	if (gpa > vm->ram_size || len > vm->ram_size - gpa)
 		return NULL;
 	return vm->ram + gpa;
+}
+
+int vm_load_cpuid(struct vm *vm)
+{
+	if (!vm->cpuid)
+		vm->cpuid = get_supported_cpuid(vm->kvm_fd);
+	return vm->cpuid ? 0 : -1;
 }
 
 static const struct kvm_cpuid_entry2 *cpuid_leaf(const struct vm *vm,

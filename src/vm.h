@@ -19,7 +19,7 @@ struct vm {
 	uint8_t *ram;			/* host mapping of GPA 0 .. ram_size */
 	uint64_t ram_size;		/* bytes of guest RAM */
 	int run_size;			/* KVM_GET_VCPU_MMAP_SIZE */
-	struct kvm_cpuid2 *cpuid;	/* KVM_GET_SUPPORTED_CPUID, for vCPUs */
+	struct kvm_cpuid2 *cpuid;	/* vm_load_cpuid(), or NULL: none */
 	unsigned nslots;		/* memory slots in use: 0 .. nslots-1 */
 };
 
@@ -44,6 +44,11 @@ int vm_create(struct vm *vm, uint64_t ram_size);
 /* A second VM on the same /dev/kvm fd (used by the host probe). */
 int vm_create_on(struct vm *vm, int kvm_fd, uint64_t ram_size);
 void vm_destroy(struct vm *vm);
+
+/* Fetch what CPUID KVM supports, once; vCPUs created afterwards get it
+ * (KVM_SET_CPUID2). Costs a few hundred microseconds, so vmm asks only
+ * when the guest or the debugger needs it. */
+int vm_load_cpuid(struct vm *vm);
 
 /* Host pointer for [gpa, gpa + len) if all of it is guest RAM, else NULL.
  * Every access vmm makes to guest memory goes through this check. */

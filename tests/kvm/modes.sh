@@ -76,6 +76,17 @@ check_out "--entry starts a flat binary elsewhere (protected mode)" 'B'
 run_vmm -r "$TMP/flat.bin"
 check_out "a flat binary in real mode" 'A\n'
 
+# CPUID: given when the guest's code has a CPUID (or WRMSR, mov to CR)
+# instruction, or with --cpuid; the hello guests boot without it.
+run_vmm -v "$TGUESTS/cpuid.elf"
+check_out "a guest executing CPUID gets KVM's entries" 'cpuid ok\n'
+check_err "... and --verbose says why" "vmm: strategy: cpuid: what KVM supports, for the guest's CPUID"
+run_vmm -v -l
+check_err "the hello guest boots without CPUID" "vmm: strategy: cpuid: none"
+run_vmm -v --cpuid -l
+check_err "--cpuid gives it anyway" "vmm: strategy: cpuid: what KVM supports, for --cpuid"
+check_out "... and the guest still runs" 'Hello, world!\n'
+
 run_vmm --help
 check_rc "--help exits 0" 0
 grep -q '^Usage: vmm' "$TMP/out" && ok "--help prints usage on stdout" || not_ok "--help prints usage on stdout"
