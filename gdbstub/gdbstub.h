@@ -260,6 +260,10 @@ struct gdbstub_config {
 	size_t buf_len;			/* packets in, half out; 64 KiB */
 	/* Required: the layout until ops->layout picks one. */
 	const struct gdb_layout *layout;
+	/* Run-length encode replies ("Overview": X*n), which gdb decodes:
+	 * a page of zeros becomes a few hundred bytes instead of 8 KiB.
+	 * Off keeps replies byte-for-byte predictable (the unit tests). */
+	bool tx_rle;
 };
 
 /* gdbstub_feed() results; a negative errno means the write callback failed. */

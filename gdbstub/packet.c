@@ -252,6 +252,38 @@ size_t gdb_tx_bin(struct gdbstub *stub, const void *buf, size_t len)
 	return i;
 }
 
+/* Run-length encoding in place ("Overview": a run of the same character
+ * is sent as the character, '*' and a count character whose value minus
+ * 29 is the number of further copies). The count character may not be
+ * '#' or '$' (6 or 7 copies: send 5, the rest as a new run) nor above
+ * '~' (97 copies at most). Runs shorter than 4 are left alone: "c*N" is
+ * three characters. Only shrinks, so the output never overtakes the
+ * input. */
+static size_t rle_encode(char *buf, size_t len)
+{
+	size_t in = 0, out = 0, run, copies;
+
+	while (in < len) {
+		char c = buf[in];
+
+		for (run = 1; in + run < len && buf[in + run] == c; run++)
+			;
+		in += run;
+		while (run >= 4) {
+			copies = run - 1 > 97 ? 97 : run - 1;
+			if (copies == 6 || copies == 7)
+				copies = 5;
+			buf[out++] = c;
+			buf[out++] = '*';
+			buf[out++] = (char)(copies + 29);
+			run -= copies + 1;
+		}
+		while (run--)
+			buf[out++] = c;
+	}
+	return out;
+}
+
 /* Frames and sends the built packet; it stays in tx for a '-'. */
 int gdb_tx_send(struct gdbstub *stub)
 {
@@ -263,6 +295,8 @@ int gdb_tx_send(struct gdbstub *stub)
 		gdb_tx_begin(stub);
 		gdb_tx_str(stub, "E69");	/* ENOBUFS */
 	}
+	if (stub->cfg.tx_rle)
+		stub->tx_len = rle_encode(stub->tx + 1, stub->tx_len);
 	for (i = 0; i < stub->tx_len; i++)
 		sum += (uint8_t)stub->tx[1 + i];
 	n = 1 + stub->tx_len;

@@ -430,6 +430,7 @@ int gdbserver_start(struct gdbserver *s)
 		.buf = s->buf,
 		.buf_len = sizeof(s->buf),
 		.layout = &gdb_x86_64_layout,
+		.tx_rle = true,
 	};
 	sigset_t block, old;
 	int err;

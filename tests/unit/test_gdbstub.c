@@ -602,6 +602,63 @@ static void test_memory(void)
 	gdbstub_destroy(s);
 }
 
+/* Undo run-length encoding as gdb does: X*n is X and n - 29 more. */
+static void rle_decode(char *dst, const char *src)
+{
+	char prev = 0;
+	int n;
+
+	while (*src) {
+		if (*src == '*' && src[1]) {
+			for (n = src[1] - 29; n > 0; n--)
+				*dst++ = prev;
+			src += 2;
+			continue;
+		}
+		prev = *dst++ = *src++;
+	}
+	*dst = '\0';
+}
+
+static void test_rle(void)
+{
+	static char want[0x2000 + 1], got[0x2000 + 1];
+	struct gdbstub_config cfg = {
+		.ops = &fake_target_ops, .ctx = &tgt, .write = cap_write,
+		.buf = stub_buf, .buf_len = sizeof(stub_buf),
+		.layout = &gdb_x86_64_layout, .tx_rle = true,
+	};
+	struct gdbstub *s;
+	const char *r;
+	size_t i;
+
+	fake_target_init(&tgt, &gdb_x86_64_layout);
+	s = gdbstub_create(&cfg);
+	memset(tgt.ram + 0x1000, 0, 0x1000);
+	tgt.ram[0x1400] = 0x2a;
+	r = xchg(s, "m1000,1000");
+	ok(strlen(r) < 300, "rle: a page of zeros with one 42 is %zu characters, not 8192",
+	   strlen(r));
+	rle_decode(got, r);
+	hex_of(want, tgt.ram + 0x1000, 0x1000);
+	is_str(got, want, "rle: it decodes to the page's hex");
+	for (i = 0; r[i]; i++)
+		if (r[i] == '*' && (r[i + 1] == '#' || r[i + 1] == '$' ||
+				    (unsigned char)r[i + 1] > 126))
+			break;
+	ok(!r[i], "rle: no count character is '#', '$' or above '~'");
+	/* Runs of 7 and 8: their counts would be '#' (6 more) and '$' (7). */
+	memset(tgt.ram + 0x2000, 0x11, 4);	/* "11111111": 8 ones */
+	memset(tgt.ram + 0x2004, 0x22, 3);
+	tgt.ram[0x2007] = 0x23;			/* "2222223": 7 twos */
+	r = xchg(s, "m2000,8");
+	rle_decode(got, r);
+	is_str(got, "1111111122222223", "rle: runs of 8 and 7 survive (%s)", r);
+	ok(!strchr(r, '#') && !strchr(r, '$'), "rle: ... without '#' or '$' in the body");
+	is_str(xchg(s, "m2000,1"), "11", "rle: short runs are sent as they are");
+	gdbstub_destroy(s);
+}
+
 static void test_framing(void)
 {
 	struct gdbstub *s = make_stub(&fake_target_ops, &gdb_x86_64_layout);
@@ -1033,6 +1090,7 @@ int main(void)
 	test_narrow_regs();
 	test_status();
 	test_memory();
+	test_rle();
 	test_framing();
 	test_no_ack();
 	test_breakpoints();
