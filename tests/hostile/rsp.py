@@ -33,6 +33,21 @@ def connect(addr, timeout=10.0):
     return s
 
 
+def unrle(payload):
+    """Undo the run-length encoding a stub may use ("X*n": X, then n - 29
+    more copies), as gdb does."""
+    out = bytearray()
+    i = 0
+    while i < len(payload):
+        if payload[i:i + 1] == b"*" and i + 1 < len(payload) and out:
+            out += out[-1:] * (payload[i + 1] - 29)
+            i += 2
+            continue
+        out += payload[i:i + 1]
+        i += 1
+    return bytes(out)
+
+
 def frame(payload):
     data = payload.encode() if isinstance(payload, str) else payload
     return b"$" + data + b"#%02x" % (sum(data) & 0xFF)
@@ -63,7 +78,7 @@ class Conn:
                     if sum(payload) & 0xFF != cs:
                         raise ValueError("bad checksum in reply")
                     self.s.sendall(b"+")
-                    return payload
+                    return unrle(payload)
             self._more()
 
     def send(self, payload):
