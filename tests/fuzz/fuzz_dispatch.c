@@ -63,6 +63,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (size > 65536)
 		return 0;
+	cfg.tx_rle = size & 1;	/* replies run-length encoded, or not */
 	fake_target_init(&tgt, &gdb_x86_64_layout);
 	memset(&wire, 0, sizeof(wire));
 	stub = gdbstub_create(&cfg);

@@ -2,7 +2,7 @@
  *
  * The first byte picks the session: bit 0 no-ack mode, bits 1-2 the layout,
  * bit 3 the smallest buffer (overlong packets), bit 4 a target without its
- * optional ops.  The rest is fed in pieces whose sizes come from the data,
+ * optional ops, bit 5 run-length encoded replies.  The rest is fed in pieces whose sizes come from the data,
  * with the fake target run between them so stops, range steps and ^C
  * interleave with input.  Every byte the stub writes must be well framed.
  */
@@ -51,6 +51,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	cfg.layout = layouts[(data[0] >> 1) & 3];
 	cfg.buf_len = data[0] & 8 ? GDBSTUB_MIN_BUF : sizeof(buf);
 	cfg.ops = data[0] & 16 ? &minimal : &fake_target_ops;
+	cfg.tx_rle = data[0] & 32;
 	fake_target_init(&tgt, cfg.layout);
 	memset(&wire, 0, sizeof(wire));
 	stub = gdbstub_create(&cfg);
