@@ -113,6 +113,11 @@ void gdb_target_gone(struct gdb_target *t);
 /* vCPU thread: after GDB_STOP_EXITED, wait (briefly) until gdb got it. */
 void gdb_target_wait_final(struct gdb_target *t);
 
+struct mmu_paging;
+/* The paging state gdb's addresses go through: the guest's own tables,
+ * segments flat (gdb's addresses are linear). Registers loaded. */
+void gdb_target_paging(struct gdb_target *t, struct mmu_paging *pg);
+
 /* Stub thread: the ops the stub calls, and the glue around a session. */
 extern const struct gdbstub_target_ops gdb_target_ops;
 const struct gdb_layout *gdb_target_layout(void *ctx);

@@ -4,12 +4,8 @@
 
 struct gdb_target;
 struct gdbstub_out;
-struct mmu_paging;
 
 /* Run one command line; prints to out. 0, or a negative errno. */
 int monitor_run(struct gdb_target *t, const char *cmd, struct gdbstub_out *out);
-
-/* gdb_target.c: the paging state gdb's addresses go through. */
-void gdb_target_paging(struct gdb_target *t, struct mmu_paging *pg);
 
 #endif
