@@ -12,12 +12,6 @@
 
 #include "gdbstub_int.h"
 
-struct gdb_cmd {
-	const char *prefix;
-	bool exact;		/* the whole packet, not a prefix */
-	int (*fn)(struct gdbstub *stub, char *args, size_t len);
-};
-
 static const struct gdb_reg *reg_at(struct gdbstub *stub, uint64_t index)
 {
 	if (index >= stub->layout->nr_regs)
@@ -151,7 +145,7 @@ static int cmd_write_reg(struct gdbstub *stub, char *args, size_t len)
 /* ---- memory ("Packets": m, M, X) ------------------------------------- */
 
 /* "addr,length" then the character that must follow. */
-static int parse_addr_len(const char **p, uint64_t *addr, uint64_t *len,
+int gdb_parse_addr_len(const char **p, uint64_t *addr, uint64_t *len,
 			  char end)
 {
 	if (gdb_parse_u64(p, addr) < 0 || *(*p)++ != ',')
@@ -163,6 +157,24 @@ static int parse_addr_len(const char **p, uint64_t *addr, uint64_t *len,
 	return 0;
 }
 
+/* m, M and X read and write guest-virtual memory, or guest-physical in
+ * QEMU's physical memory mode (Qqemu.PhyMemMode:1, see ext.c). */
+static ssize_t mem_read(struct gdbstub *stub, uint64_t addr, void *buf,
+			size_t len)
+{
+	if (stub->phys_mode)
+		return stub->ops->read_phys(stub->cfg.ctx, addr, buf, len);
+	return stub->ops->read_mem(stub->cfg.ctx, addr, buf, len);
+}
+
+static ssize_t mem_write(struct gdbstub *stub, uint64_t addr,
+			 const void *buf, size_t len)
+{
+	if (stub->phys_mode)
+		return stub->ops->write_phys(stub->cfg.ctx, addr, buf, len);
+	return stub->ops->write_mem(stub->cfg.ctx, addr, buf, len);
+}
+
 static int cmd_read_mem(struct gdbstub *stub, char *args, size_t len)
 {
 	const char *p = args;
@@ -172,7 +184,7 @@ static int cmd_read_mem(struct gdbstub *stub, char *args, size_t len)
 	ssize_t n;
 
 	(void)len;
-	if (parse_addr_len(&p, &addr, &count, '\0') < 0)
+	if (gdb_parse_addr_len(&p, &addr, &count, '\0') < 0)
 		return -EINVAL;
 	if (count > max)	/* a short reply is allowed ("Packets", m) */
 		count = max;
@@ -182,7 +194,7 @@ static int cmd_read_mem(struct gdbstub *stub, char *args, size_t len)
 	 * behind the reads while count <= (tx_cap - 8) / 2.
 	 */
 	raw = (uint8_t *)stub->tx + stub->tx_cap - count;
-	n = stub->ops->read_mem(stub->cfg.ctx, addr, raw, count);
+	n = mem_read(stub, addr, raw, count);
 	if (n < 0)
 		return (int)n;
 	if (n == 0)
@@ -201,7 +213,7 @@ static int write_mem_all(struct gdbstub *stub, uint64_t addr,
 
 	if (!count)
 		return 0;
-	n = stub->ops->write_mem(stub->cfg.ctx, addr, buf, count);
+	n = mem_write(stub, addr, buf, count);
 	if (n < 0)
 		return (int)n;
 	return (uint64_t)n == count ? 0 : -EFAULT;
@@ -213,7 +225,7 @@ static int cmd_write_mem(struct gdbstub *stub, char *args, size_t len)
 	uint64_t addr, count;
 	int err;
 
-	if (parse_addr_len(&p, &addr, &count, ':') < 0)
+	if (gdb_parse_addr_len(&p, &addr, &count, ':') < 0)
 		return -EINVAL;
 	if ((size_t)(args + len - p) != 2 * count)
 		return -EINVAL;
@@ -234,7 +246,7 @@ static int cmd_write_bin(struct gdbstub *stub, char *args, size_t len)
 	uint64_t addr, count;
 	int err;
 
-	if (parse_addr_len(&p, &addr, &count, ':') < 0)
+	if (gdb_parse_addr_len(&p, &addr, &count, ':') < 0)
 		return -EINVAL;
 	if ((size_t)(args + len - p) != count)
 		return -EINVAL;
@@ -310,6 +322,23 @@ static int cmd_step_sig(struct gdbstub *stub, char *args, size_t len)
 {
 	(void)len;
 	return resume_at(stub, args, true, true);
+}
+
+/* bs, bc ("Packets"): backwards, where the target can (else empty). */
+static int cmd_reverse_step(struct gdbstub *stub, char *args, size_t len)
+{
+	(void)args, (void)len;
+	if (!stub->ops->reverse_step)
+		return GDB_EMPTY;
+	return gdb_resume_reverse(stub, true);
+}
+
+static int cmd_reverse_cont(struct gdbstub *stub, char *args, size_t len)
+{
+	(void)args, (void)len;
+	if (!stub->ops->reverse_cont)
+		return GDB_EMPTY;
+	return gdb_resume_reverse(stub, false);
 }
 
 /* "Packets", vCont?: derived from the ops: r (range stepping, done here by
@@ -406,7 +435,8 @@ static int break_common(struct gdbstub *stub, const char *p, bool set)
 	    !(ops->break_types & GDBSTUB_BP_MASK(type)))
 		return GDB_EMPTY;	/* "not supported": gdb falls back */
 	if (gdb_parse_u64(&p, &addr) < 0 || *p++ != ',' ||
-	    gdb_parse_u64(&p, &kind) < 0 || (*p && *p != ';'))
+	    gdb_parse_u64(&p, &kind) < 0 || (*p && *p != ';') ||
+	    kind > UINT32_MAX)	/* never cut to the op's 32 bits */
 		return -EINVAL;
 	if (set)
 		err = ops->set_break(stub->cfg.ctx, (enum gdbstub_bp_type)type,
@@ -437,7 +467,7 @@ static int cmd_break_remove(struct gdbstub *stub, char *args, size_t len)
 
 /* ---- threads: there is one, thread 1 ---------------------------------- */
 
-static int reply_str(struct gdbstub *stub, const char *s)
+int gdb_reply_str(struct gdbstub *stub, const char *s)
 {
 	gdb_tx_str(stub, s);
 	return GDB_REPLY;
@@ -454,7 +484,7 @@ static int cmd_set_thread(struct gdbstub *stub, char *args, size_t len)
 	err = parse_thread(&p);
 	if (err < 0 || *p)
 		return err < 0 ? err : -EINVAL;
-	return reply_str(stub, "OK");
+	return gdb_reply_str(stub, "OK");
 }
 
 static int cmd_thread_alive(struct gdbstub *stub, char *args, size_t len)
@@ -465,25 +495,25 @@ static int cmd_thread_alive(struct gdbstub *stub, char *args, size_t len)
 	(void)len;
 	if (err < 0 || *p)
 		return err < 0 ? err : -EINVAL;
-	return reply_str(stub, "OK");
+	return gdb_reply_str(stub, "OK");
 }
 
 static int cmd_current_thread(struct gdbstub *stub, char *args, size_t len)
 {
 	(void)args, (void)len;
-	return reply_str(stub, "QC1");
+	return gdb_reply_str(stub, "QC1");
 }
 
 static int cmd_thread_first(struct gdbstub *stub, char *args, size_t len)
 {
 	(void)args, (void)len;
-	return reply_str(stub, "m1");
+	return gdb_reply_str(stub, "m1");
 }
 
 static int cmd_thread_next(struct gdbstub *stub, char *args, size_t len)
 {
 	(void)args, (void)len;
-	return reply_str(stub, "l");
+	return gdb_reply_str(stub, "l");
 }
 
 /* qAttached: 1, we attached to an existing process: gdb detaches on quit
@@ -492,7 +522,7 @@ static int cmd_thread_next(struct gdbstub *stub, char *args, size_t len)
 static int cmd_attached(struct gdbstub *stub, char *args, size_t len)
 {
 	(void)args, (void)len;
-	return reply_str(stub, "1");
+	return gdb_reply_str(stub, "1");
 }
 
 /* ---- session ---------------------------------------------------------- */
@@ -503,43 +533,57 @@ static int cmd_status(struct gdbstub *stub, char *args, size_t len)
 	return gdb_build_stop_reply(stub, &stub->last_stop);
 }
 
+/* D, D;pid: leave, the target runs on.  D1 (LLDB, "D - Detach and stay
+ * stopped" in its protocol extensions): leave, the target stays stopped.
+ */
 static int cmd_detach(struct gdbstub *stub, char *args, size_t len)
 {
-	(void)args, (void)len;
-	if (stub->ops->detach)
+	(void)len;
+	if (args[0] == '1' && (!args[1] || args[1] == ';')) {
+		if (!stub->ops->detach_stopped)
+			return GDB_EMPTY;
+		stub->ops->detach_stopped(stub->cfg.ctx);
+	} else if (args[0] && args[0] != ';') {
+		return -EINVAL;
+	} else if (stub->ops->detach) {
 		stub->ops->detach(stub->cfg.ctx);
+	}
 	gdb_tx_str(stub, "OK");
 	return GDB_REPLY_CLOSE;
 }
 
-/* "Packets", k: no reply; gdb closes the connection. */
+/* "Packets", k: gdb expects no reply and closes the connection; LLDB
+ * waits for the exit status (W or X, as lldb-server sends): X09, killed.
+ * gdb never reads it.  The kill op runs after the reply is out.
+ */
 static int cmd_kill(struct gdbstub *stub, char *args, size_t len)
 {
 	(void)args, (void)len;
-	if (stub->ops->kill)
-		stub->ops->kill(stub->cfg.ctx);
-	return GDB_CLOSE_SESSION;
+	gdb_tx_str(stub, "X09");
+	return GDB_REPLY_KILL;
+}
+
+/* vKill;pid: the same, with the OK reply the manual asks for. */
+static int cmd_vkill(struct gdbstub *stub, char *args, size_t len)
+{
+	const char *p = args;
+	uint64_t pid;
+
+	(void)len;
+	if (gdb_parse_u64(&p, &pid) < 0 || *p)
+		return -EINVAL;
+	gdb_tx_str(stub, "OK");
+	return GDB_REPLY_KILL;
 }
 
 static int cmd_no_ack(struct gdbstub *stub, char *args, size_t len)
 {
 	(void)args, (void)len;
 	stub->enter_no_ack = true;	/* after the OK goes out, acked */
-	return reply_str(stub, "OK");
+	return gdb_reply_str(stub, "OK");
 }
 
 /* ---- queries ("General Query Packets") -------------------------------- */
-
-static void choose_layout(struct gdbstub *stub)
-{
-	const struct gdb_layout *l = NULL;
-	const char *why;
-
-	if (stub->ops->layout)
-		l = stub->ops->layout(stub->cfg.ctx);
-	if (l && gdb_layout_check(l, &why) == 0)
-		gdb_stub_set_layout(stub, l);
-}
 
 /* qSupported: what we offer follows from the ops; gdb's list tells us
  * whether it understands swbreak/hwbreak stop reasons.
@@ -551,15 +595,22 @@ static int cmd_supported(struct gdbstub *stub, char *args, size_t len)
 	(void)len;
 	stub->gdb_swbreak = strstr(args, "swbreak+") != NULL;
 	stub->gdb_hwbreak = strstr(args, "hwbreak+") != NULL;
-	choose_layout(stub);
+	stub->gdb_exec_events = strstr(args, "exec-events+") != NULL;
+	gdb_choose_layout(stub);
 	gdb_tx_str(stub, "PacketSize=");
 	gdb_tx_hex_u64(stub, stub->pkt_size);
-	gdb_tx_str(stub, ";qXfer:features:read+;QStartNoAckMode+"
-		   ";vContSupported+");
+	gdb_tx_str(stub, ";qXfer:features:read+;qXfer:threads:read+"
+		   ";QStartNoAckMode+;vContSupported+");
 	if (bp & GDBSTUB_BP_MASK(GDBSTUB_BP_SW))
 		gdb_tx_str(stub, ";swbreak+");
 	if (bp & GDBSTUB_BP_MASK(GDBSTUB_BP_HW))
 		gdb_tx_str(stub, ";hwbreak+");
+	if (stub->ops->reverse_step)
+		gdb_tx_str(stub, ";ReverseStep+");
+	if (stub->ops->reverse_cont)
+		gdb_tx_str(stub, ";ReverseContinue+");
+	if (stub->ops->exec_file)
+		gdb_tx_str(stub, ";exec-events+");
 	return GDB_REPLY;
 }
 
@@ -575,11 +626,17 @@ static int cmd_xfer_features(struct gdbstub *stub, char *args, size_t len)
 	(void)len;
 	if (strncmp(args, annex, sizeof(annex) - 1) != 0)
 		return -ENOENT;		/* we have one document */
-	if (parse_addr_len(&p, &off, &count, '\0') < 0)
+	if (gdb_parse_addr_len(&p, &off, &count, '\0') < 0)
 		return -EINVAL;
+	/* gdb reads the document from its start when it (re)loads the
+	 * description: at connect, after an exec stop, at "unset tdesc
+	 * filename". Only then may the layout change: a g reply or a stop
+	 * reply in a layout gdb has not read kills the session. */
+	if (off == 0)
+		gdb_choose_layout(stub);
 	total = gdb_layout_xml(stub->layout, 0, NULL, 0);
 	if (off >= total)
-		return reply_str(stub, "l");
+		return gdb_reply_str(stub, "l");
 	n = total - off;
 	if (n > count)
 		n = count;
@@ -614,7 +671,7 @@ static int cmd_monitor(struct gdbstub *stub, char *args, size_t len)
 	if (err < 0)
 		return err;
 	gdb_tx_begin(stub);	/* the O packets used tx */
-	return reply_str(stub, "OK");
+	return gdb_reply_str(stub, "OK");
 }
 
 /* Longer prefixes before shorter ones that begin them. */
@@ -631,6 +688,8 @@ static const struct gdb_cmd gdb_cmds[] = {
 	{ "C", false, cmd_cont_sig },
 	{ "s", false, cmd_step },
 	{ "S", false, cmd_step_sig },
+	{ "bs", true, cmd_reverse_step },
+	{ "bc", true, cmd_reverse_cont },
 	{ "vCont?", true, cmd_vcont_query },
 	{ "vCont;", false, cmd_vcont },
 	{ "Z", false, cmd_break_set },
@@ -639,6 +698,7 @@ static const struct gdb_cmd gdb_cmds[] = {
 	{ "T", false, cmd_thread_alive },
 	{ "D", false, cmd_detach },
 	{ "k", true, cmd_kill },
+	{ "vKill;", false, cmd_vkill },
 	{ "qSupported", false, cmd_supported },
 	{ "qC", true, cmd_current_thread },
 	{ "qfThreadInfo", true, cmd_thread_first },
@@ -649,12 +709,13 @@ static const struct gdb_cmd gdb_cmds[] = {
 	{ "QStartNoAckMode", true, cmd_no_ack },
 };
 
-static const struct gdb_cmd *find_cmd(const char *pkt)
+static const struct gdb_cmd *find_in(const struct gdb_cmd *cmds,
+				     size_t nr, const char *pkt)
 {
 	size_t i;
 
-	for (i = 0; i < sizeof(gdb_cmds) / sizeof(*gdb_cmds); i++) {
-		const struct gdb_cmd *c = &gdb_cmds[i];
+	for (i = 0; i < nr; i++) {
+		const struct gdb_cmd *c = &cmds[i];
 		size_t n = strlen(c->prefix);
 
 		if (strncmp(pkt, c->prefix, n) != 0)
@@ -664,6 +725,16 @@ static const struct gdb_cmd *find_cmd(const char *pkt)
 		return c;
 	}
 	return NULL;
+}
+
+/* The extensions first: "qqemu.sstep" must not reach the standard q
+ * prefixes, and none of theirs begins a standard packet name. */
+static const struct gdb_cmd *find_cmd(const char *pkt)
+{
+	const struct gdb_cmd *c = find_in(gdb_ext_cmds, gdb_nr_ext_cmds, pkt);
+
+	return c ? c : find_in(gdb_cmds, sizeof(gdb_cmds) / sizeof(*gdb_cmds),
+			       pkt);
 }
 
 static void send_error(struct gdbstub *stub, int err)
@@ -679,6 +750,7 @@ void gdb_dispatch(struct gdbstub *stub, char *pkt, size_t len)
 	const struct gdb_cmd *c = find_cmd(pkt);
 	int r = GDB_EMPTY;
 
+	gdb_exec_packet(stub, pkt);
 	gdb_tx_begin(stub);
 	if (c) {
 		size_t n = strlen(c->prefix);
@@ -697,10 +769,17 @@ void gdb_dispatch(struct gdbstub *stub, char *pkt, size_t len)
 	case GDB_REPLY_CLOSE:
 		gdb_tx_send(stub);
 		break;
+	case GDB_REPLY_KILL:
+		/* reply first: the kill may end the process */
+		gdb_tx_send(stub);
+		if (stub->ops->kill)
+			stub->ops->kill(stub->cfg.ctx);
+		break;
 	default:		/* GDB_NO_REPLY, GDB_CLOSE_SESSION */
 		break;
 	}
-	if (r == GDB_REPLY_CLOSE || r == GDB_CLOSE_SESSION)
+	if (r == GDB_REPLY_CLOSE || r == GDB_CLOSE_SESSION ||
+	    r == GDB_REPLY_KILL)
 		stub->state = GDB_SESSION_CLOSED;
 	if (stub->enter_no_ack) {
 		stub->enter_no_ack = false;

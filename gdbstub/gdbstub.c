@@ -30,6 +30,50 @@ void gdb_stub_set_layout(struct gdbstub *stub, const struct gdb_layout *l)
 			stub->pc_index = (int)i;
 }
 
+/* The layout the target says it is in now, if valid; else the current.
+ * Asked at every stop: a layout is checked once (the check walks every
+ * register's type, ~10 us, a few percent of a stepi). */
+static const struct gdb_layout *target_layout(struct gdbstub *stub)
+{
+	const struct gdb_layout *l = NULL;
+	const char *why;
+
+	if (stub->ops->layout)
+		l = stub->ops->layout(stub->cfg.ctx);
+	if (!l)
+		return stub->layout;
+	if (l == stub->layout || l == stub->checked_layout)
+		return l;
+	if (gdb_layout_check(l, &why) < 0)
+		return stub->layout;
+	stub->checked_layout = l;
+	return l;
+}
+
+void gdb_choose_layout(struct gdbstub *stub)
+{
+	gdb_stub_set_layout(stub, target_layout(stub));
+}
+
+const char *gdb_moved_layout(struct gdbstub *stub)
+{
+	if (!stub->gdb_exec_events || !stub->ops->exec_file ||
+	    target_layout(stub) == stub->layout)
+		return NULL;
+	return stub->ops->exec_file(stub->cfg.ctx);
+}
+
+bool gdbstub_follows_layout(struct gdbstub *stub)
+{
+	return stub->gdb_exec_events && stub->ops->exec_file &&
+	       stub->ops->exec_file(stub->cfg.ctx);
+}
+
+const struct gdb_layout *gdbstub_layout(const struct gdbstub *stub)
+{
+	return stub->layout;
+}
+
 struct gdbstub *gdbstub_create(const struct gdbstub_config *cfg)
 {
 	struct gdbstub *stub;
@@ -73,6 +117,12 @@ void gdbstub_reset(struct gdbstub *stub)
 	stub->enter_no_ack = false;
 	stub->gdb_swbreak = false;
 	stub->gdb_hwbreak = false;
+	stub->gdb_exec_events = false;
+	stub->exec_state = GDB_EXEC_NONE;
+	stub->step_over = false;
+	stub->phys_mode = false;	/* a new debugger starts virtual */
+	stub->sstep_flags = GDB_SSTEP_ALL;	/* QEMU's default */
+	stub->threads_in_stop = false;
 	stub->state = GDB_SESSION_STOPPED;
 	stub->interrupt_pending = false;
 	stub->range_active = false;

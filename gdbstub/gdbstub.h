@@ -80,6 +80,10 @@ struct gdb_layout {
 	const char *name;		/* for messages: "x86-64" */
 	const char *arch;		/* <architecture>: "i386:x86-64" */
 	const char *osabi;		/* <osabi>, or NULL for none */
+	/* <compatible> architectures, NULL-terminated (or NULL): gdb takes
+	 * this description even with a file of one of these loaded, which
+	 * BFD alone calls incompatible (i386 beside i386:x86-64). */
+	const char *const *compatible;
 	const struct gdb_reg *regs;
 	unsigned int nr_regs;
 	const struct gdb_type_def *types;
@@ -153,6 +157,17 @@ enum gdbstub_bp_type {
 #define GDBSTUB_BP_MASK(type)	(1u << (type))
 #define GDBSTUB_BP_ALL		0x1fu
 
+/* A memory region for ->mem_region. */
+#define GDBSTUB_PERM_R	0x1
+#define GDBSTUB_PERM_W	0x2
+#define GDBSTUB_PERM_X	0x4
+
+struct gdbstub_region {
+	uint64_t start;		/* first address */
+	uint64_t size;		/* bytes; start + size may wrap to 0 */
+	unsigned int perms;	/* GDBSTUB_PERM_*; 0: nothing is mapped */
+};
+
 /* Every op gets the ctx of struct gdbstub_config.  Ops return 0 or a
  * negative errno, which becomes an "E xx" reply with xx = errno in hex.
  * Addresses are guest-virtual.  Register values are little-endian, len is
@@ -209,14 +224,58 @@ struct gdbstub_target_ops {
 	int (*monitor)(void *ctx, const char *cmd, struct gdbstub_out *out);
 	/* D: gdb leaves; the target drops its breakpoints and runs on. */
 	void (*detach)(void *ctx);
-	/* k: gdb kills the target.  No reply is sent. */
+	/* D1 (LLDB's "process detach --keep-stopped true", offered through
+	 * qSupportsDetachAndStayStopped): the debugger leaves, the target
+	 * drops its breakpoints and stays stopped for the next one.
+	 */
+	void (*detach_stopped)(void *ctx);
+	/* k or vKill: gdb kills the target.  Called after the reply (X09 to
+	 * k, OK to vKill) has been written, so the reply is not lost if the
+	 * kill ends the process.
+	 */
 	void (*kill)(void *ctx);
-	/* The register layout for this session, asked at each qSupported (the
-	 * start of a gdb connection): gdb reads target.xml once, so a new
-	 * layout (real -> long mode) needs a reconnect.  NULL, or a layout
-	 * failing gdb_layout_check: keep the current one (config.layout).
+	/* The register layout the target is in now, asked at qSupported, at
+	 * each read of target.xml from its start, and at each stop (see
+	 * exec_file).  NULL, or a layout failing gdb_layout_check: keep the
+	 * current one (config.layout at first).
 	 */
 	const struct gdb_layout *(*layout)(void *ctx);
+	/* The file gdb loads again when the layout changes under it: with
+	 * this op the stub offers exec-events+, and a stop whose ->layout
+	 * differs from the session's goes to gdb as an exec stop event
+	 * naming this file. gdb then reloads it, reads target.xml again
+	 * (the session takes the new layout there), re-inserts its
+	 * breakpoints and resumes by itself; the stub answers that resume
+	 * with the held stop, without running the target. NULL (the op or
+	 * its answer), or a gdb that did not offer exec-events+: the layout
+	 * changes only when gdb reconnects.  A watchpoint stop is reported
+	 * in the old layout and the exec stop answers the resume after it
+	 * (gdbstub_exec_deferred); gdb's resume after that one does it.
+	 */
+	const char *(*exec_file)(void *ctx);
+	/* Guest-physical memory, for QEMU's physical memory mode
+	 * (Qqemu.PhyMemMode:1): while it is on, m, M and X go here instead
+	 * of read_mem/write_mem.  Same contract as those.  NULL (either):
+	 * the mode is not offered.
+	 */
+	ssize_t (*read_phys)(void *ctx, uint64_t addr, void *buf, size_t len);
+	ssize_t (*write_phys)(void *ctx, uint64_t addr, const void *buf,
+			      size_t len);
+	/* qMemoryRegionInfo (LLDB's "memory region ADDR"): the range of
+	 * addresses around addr that share one set of permissions.  Fill r
+	 * and return 0, or a negative errno.  An unmapped range is a region
+	 * with perms 0.  r->start <= addr < r->start + r->size, size > 0.
+	 */
+	int (*mem_region)(void *ctx, uint64_t addr, struct gdbstub_region *r);
+	/* bs and bc ("Packets"; "Reverse Execution" in the manual): run the
+	 * target backwards one instruction, or until the last breakpoint or
+	 * watchpoint hit before now, asynchronously like cont.  Where the
+	 * target's history runs out the stop carries
+	 * GDBSTUB_REPLAYLOG_BEGIN.  Each, present, is advertised in
+	 * qSupported (ReverseStep+, ReverseContinue+).
+	 */
+	int (*reverse_step)(void *ctx);
+	int (*reverse_cont)(void *ctx);
 };
 
 /* ---- stops ----------------------------------------------------------- */
@@ -234,8 +293,17 @@ enum gdbstub_stop_reason {
 	GDBSTUB_STOP_TERMINATED,	/* X<signo>: killed by a signal */
 };
 
+/* "Stop Reply Packets", replaylog:r: a replaying target reached the
+ * beginning (running backwards) or the end of its log. */
+enum gdbstub_replaylog {
+	GDBSTUB_REPLAYLOG_NONE,
+	GDBSTUB_REPLAYLOG_BEGIN,	/* gdb: "No more reverse-execution history." */
+	GDBSTUB_REPLAYLOG_END,
+};
+
 struct gdbstub_stop {
 	enum gdbstub_stop_reason reason;
+	enum gdbstub_replaylog replaylog;	/* T replies: history ran out */
 	int signo;		/* SIGNAL, TERMINATED: gdb's signal number;
 				 * others: 0 for the default (5, or 2) */
 	uint64_t addr;		/* WATCH, RWATCH, AWATCH: the data address */
@@ -301,6 +369,22 @@ int gdbstub_stopped(struct gdbstub *stub, const struct gdbstub_stop *stop);
 
 /* True between a resume packet and the stop reply. */
 bool gdbstub_running(const struct gdbstub *stub);
+
+/* The layout gdb reads registers in (changes when gdb reads target.xml),
+ * and whether a new one reaches gdb without a reconnect (gdb offered
+ * exec-events+ and the target names a file). */
+const struct gdb_layout *gdbstub_layout(const struct gdbstub *stub);
+bool gdbstub_follows_layout(struct gdbstub *stub);
+/* A stop whose layout change gdb hears of at its next resume rather than
+ * before the stop, which is reported in the old layout: a watchpoint's
+ * (gdb compares the watched value with the one it read before the stop,
+ * and an exec stop makes it read it again).  And whether the running
+ * resume is the step gdb takes off the breakpoint it stopped at, before
+ * a stepi or a continue alike: one that changes the layout ends in a
+ * stop either way (gdbstub_stopped). */
+bool gdbstub_exec_deferred(const struct gdbstub *stub,
+			   const struct gdbstub_stop *stop);
+bool gdbstub_stepping_off_break(const struct gdbstub *stub);
 
 /* Target console text for gdb, as O packets.  Only while the target runs
  * (gdb ignores O packets otherwise): returns the bytes sent, 0 when gdb is

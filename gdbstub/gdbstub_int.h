@@ -23,6 +23,18 @@ enum gdb_session_state {
 	GDB_SESSION_CLOSED,	/* after D or k: nothing more is done */
 };
 
+/* How far the stub is in making gdb follow a new layout (stop.c). */
+enum gdb_exec_state {
+	GDB_EXEC_NONE,
+	GDB_EXEC_HELD_STOP,	/* exec stop sent: the real stop answers
+				 * gdb's next resume */
+	GDB_EXEC_DUE,		/* a watchpoint stop went out in the old
+				 * layout: the exec stop answers the next
+				 * resume */
+	GDB_EXEC_HELD_RESUME,	/* ... and went out: gdb's next resume
+				 * does the one it answered */
+};
+
 /* What a packet handler did.  A handler never sends its own reply: it
  * builds it in the transmit buffer and says so, or returns -errno for an
  * E reply, so a packet gets exactly one reply.
@@ -32,13 +44,29 @@ enum gdb_result {
 	GDB_EMPTY = 1,		/* "not supported": the empty reply */
 	GDB_NO_REPLY = 2,	/* resumed: the stop reply comes later */
 	GDB_REPLY_CLOSE = 3,	/* send the reply, then end the session: D */
-	GDB_CLOSE_SESSION = 4,	/* end the session, no reply: k */
+	GDB_CLOSE_SESSION = 4,	/* end the session, no reply */
+	GDB_REPLY_KILL = 5,	/* send the reply, call ->kill, end: k */
+};
+
+/* QEMU's single-step flags (Qqemu.sstep), as its gdbstub numbers them. */
+#define GDB_SSTEP_ENABLE	0x1	/* s steps; clear: s runs like c */
+#define GDB_SSTEP_NOIRQ		0x2	/* no interrupts while stepping */
+#define GDB_SSTEP_NOTIMER	0x4	/* no timers while stepping */
+#define GDB_SSTEP_ALL		0x7
+
+/* One entry of a dispatch table: a packet prefix and its handler. */
+struct gdb_cmd {
+	const char *prefix;
+	bool exact;		/* the whole packet, not a prefix */
+	int (*fn)(struct gdbstub *stub, char *args, size_t len);
 };
 
 struct gdbstub {
 	struct gdbstub_config cfg;
 	const struct gdbstub_target_ops *ops;
 	const struct gdb_layout *layout;	/* this connection's */
+	const struct gdb_layout *checked_layout; /* another that passed
+						 * gdb_layout_check */
 
 	/* receive */
 	enum gdb_rx_state rx_state;
@@ -64,11 +92,27 @@ struct gdbstub {
 	bool enter_no_ack;		/* ... once its OK is sent */
 	bool gdb_swbreak;		/* gdb's qSupported had swbreak+ */
 	bool gdb_hwbreak;		/* ... hwbreak+ */
+	bool gdb_exec_events;		/* ... exec-events+ */
+	bool phys_mode;			/* Qqemu.PhyMemMode:1: m/M/X physical */
+	unsigned int sstep_flags;	/* Qqemu.sstep: GDB_SSTEP_* */
+	bool threads_in_stop;		/* QListThreadsInStopReply (LLDB) */
 	enum gdb_session_state state;
 	bool interrupt_pending;		/* ^C seen while running */
 	bool range_active;		/* vCont;r in progress */
 	uint64_t range_start, range_end;
 	struct gdbstub_stop last_stop;	/* for '?' */
+	enum gdb_exec_state exec_state;	/* following a new layout */
+	bool step_over;			/* this resume steps off the
+					 * breakpoint the last stop was at */
+	struct gdbstub_stop held_stop;	/* GDB_EXEC_HELD_STOP */
+	bool held_bp_back;		/* ... gdb inserted a breakpoint at
+					 * its pc again after the exec */
+	bool held_stepped;		/* ... and had a step answered */
+	struct {			/* GDB_EXEC_HELD_RESUME */
+		bool step, range, reverse;
+		int signo;
+		uint64_t start, end;
+	} held_resume;
 	int pc_index;			/* layout index of GDB_REG_PC */
 	int write_err;			/* first write failure, sticky */
 };
@@ -100,11 +144,25 @@ int gdb_write(struct gdbstub *stub, const void *buf, size_t len);
 
 /* commands.c: one complete packet */
 void gdb_dispatch(struct gdbstub *stub, char *pkt, size_t len);
+int gdb_reply_str(struct gdbstub *stub, const char *s);
+int gdb_parse_addr_len(const char **p, uint64_t *addr, uint64_t *len,
+		       char end);
+
+/* ext.c: LLDB's and QEMU's extensions, qXfer:threads */
+extern const struct gdb_cmd gdb_ext_cmds[];
+extern const size_t gdb_nr_ext_cmds;
 
 /* stop.c: resuming and stop replies */
 int gdb_resume(struct gdbstub *stub, bool step, int signo);
+int gdb_resume_reverse(struct gdbstub *stub, bool step);
 int gdb_build_stop_reply(struct gdbstub *stub, const struct gdbstub_stop *s);
+void gdb_exec_packet(struct gdbstub *stub, const char *pkt);
 void gdb_on_interrupt(struct gdbstub *stub);
+/* gdbstub.c: the target's layout becomes the session's (gdb reads
+ * target.xml); or, at a stop, the file for an exec stop if the target's
+ * layout differs from the session's and gdb can follow, else NULL. */
+void gdb_choose_layout(struct gdbstub *stub);
+const char *gdb_moved_layout(struct gdbstub *stub);
 
 /* gdbstub.c */
 void gdb_stub_set_layout(struct gdbstub *stub, const struct gdb_layout *l);

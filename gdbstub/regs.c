@@ -215,6 +215,10 @@ size_t gdb_layout_xml(const struct gdb_layout *layout, size_t off,
 	xml_printf(&s, "<architecture>%s</architecture>\n", layout->arch);
 	if (layout->osabi)
 		xml_printf(&s, "<osabi>%s</osabi>\n", layout->osabi);
+	/* gdb-target.dtd: architecture?, osabi?, compatible*, feature* */
+	for (i = 0; layout->compatible && layout->compatible[i]; i++)
+		xml_printf(&s, "<compatible>%s</compatible>\n",
+			   layout->compatible[i]);
 	for (i = 1; i <= layout->nr_regs; i++) {
 		if (i < layout->nr_regs &&
 		    strcmp(layout->regs[i].feature,

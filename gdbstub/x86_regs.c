@@ -10,7 +10,10 @@
  * extra registers, typed by the flags below so "p $cr0" names its bits.
  * Bits: Intel SDM vol. 3A 2.5 (CR0, CR4) and 2.2.1 (IA32_EFER).
  */
+#include <stdio.h>
+
 #include "gdbstub_int.h"
+#include "x86_bits.h"
 
 #define N(a)	(sizeof(a) / sizeof(*(a)))
 #define BIT(n, b)	{ .name = (n), .start = (b), .end = (b) }
@@ -117,16 +120,25 @@ static const struct gdb_type_def x86_types[] = {
 
 #define XMM(n, i)	R(n, i, 128, "vec128", SSE)
 
-/* Control registers are as wide as the mode's registers; EFER is an MSR,
- * 64 bits in every mode.
+/* CR2, CR3 and CR8 are as wide as the mode's registers. CR0, CR4 and
+ * EFER, the three with named bits, are 32 bits in every mode, and so are
+ * their flags types: gdb 13 gives a plain number (an int, 4 bytes) to a
+ * flags-typed register only when the two are the same size -- value_cast
+ * reinterprets equal sizes and refuses the rest with "Invalid cast."
+ * (measured: a flags type of 8 bytes, a union or a struct of bits over a
+ * 64-bit register all refuse "set $cr0 = 0x80050033"; an enum takes it
+ * but prints a bare number). Nothing is lost that a guest can set: bits
+ * 63:32 of CR0 and 63:16 of EFER are reserved (SDM 2.5, 2.2.1); CR4's
+ * are too, but for FRED (bit 32) on the newest CPUs, which vmm's hosts
+ * lack. A write from gdb clears the upper half, as the CPU requires.
  */
 #define SYS_REGS(bits) \
-	RG("cr0", GDB_X86_CR0, bits, "vmm_cr0", SYS, "system"), \
+	RG("cr0", GDB_X86_CR0, 32, "vmm_cr0", SYS, "system"), \
 	RG("cr2", GDB_X86_CR2, bits, "data_ptr", SYS, "system"), \
 	RG("cr3", GDB_X86_CR3, bits, "int", SYS, "system"), \
-	RG("cr4", GDB_X86_CR4, bits, "vmm_cr4", SYS, "system"), \
+	RG("cr4", GDB_X86_CR4, 32, "vmm_cr4", SYS, "system"), \
 	RG("cr8", GDB_X86_CR8, bits, "int", SYS, "system"), \
-	RG("efer", GDB_X86_EFER, 64, "vmm_efer", SYS, "system")
+	RG("efer", GDB_X86_EFER, 32, "vmm_efer", SYS, "system")
 
 /* 64bit-core.xml, 64bit-sse.xml, 64bit-segments.xml, then ours. */
 static const struct gdb_reg x86_64_regs[] = {
@@ -190,6 +202,16 @@ static const struct gdb_reg i386_regs[] = {
 	SYS_REGS(32),
 };
 
+/* <compatible>: a guest's ELF file need not match its mode (a boot
+ * loader's ELF64 starts in real mode, an ELF32 one ends in long mode).
+ * gdb 13 checks the file's architecture against the description's with
+ * BFD, which calls the 32- and 64-bit ones incompatible; listing the
+ * other width here makes gdb take the description's (measured: without
+ * it, "Architecture rejected target-supplied description").
+ */
+static const char *const compat_with_64[] = { "i386:x86-64", NULL };
+static const char *const compat_with_32[] = { "i386", NULL };
+
 /* osabi "none": the guests are bare metal, so gdb must not apply the
  * GNU/Linux ABI (its default for an ELF file without an ABI note).
  */
@@ -197,6 +219,7 @@ const struct gdb_layout gdb_x86_64_layout = {
 	.name = "x86-64",
 	.arch = "i386:x86-64",
 	.osabi = "none",
+	.compatible = compat_with_32,
 	.regs = x86_64_regs,
 	.nr_regs = N(x86_64_regs),
 	.types = x86_types,
@@ -207,6 +230,7 @@ const struct gdb_layout gdb_i386_layout = {
 	.name = "i386",
 	.arch = "i386",
 	.osabi = "none",
+	.compatible = compat_with_64,
 	.regs = i386_regs,
 	.nr_regs = N(i386_regs),
 	.types = x86_types,
@@ -218,8 +242,33 @@ const struct gdb_layout gdb_i8086_layout = {
 	.name = "i8086",
 	.arch = "i8086",
 	.osabi = "none",
+	.compatible = compat_with_64,
 	.regs = i386_regs,
 	.nr_regs = N(i386_regs),
 	.types = x86_types,
 	.nr_types = N(x86_types),
 };
+
+size_t x86_bits_format(enum x86_bits_reg reg, uint64_t value, char *buf,
+		       size_t len)
+{
+	static const struct { const struct gdb_type_field *f; size_t n; } t[] = {
+		[X86_BITS_CR0] = { cr0_bits, N(cr0_bits) },
+		[X86_BITS_CR4] = { cr4_bits, N(cr4_bits) },
+		[X86_BITS_EFER] = { efer_bits, N(efer_bits) },
+	};
+	size_t i, n = 0;
+	int k;
+
+	if (len)
+		buf[0] = '\0';
+	for (i = 0; i < t[reg].n && n < len; i++) {
+		if (!(value & (1ULL << t[reg].f[i].start)))
+			continue;
+		k = snprintf(buf + n, len - n, " %s", t[reg].f[i].name);
+		if (k < 0)
+			break;
+		n += (size_t)k < len - n ? (size_t)k : len - n - 1;
+	}
+	return n;
+}

@@ -45,3 +45,20 @@ __asm__(".pushsection .text._start, \"ax\"\n"
 __asm__(".pushsection .vmm.expect, \"\", @progbits\n"
 	".ascii \"0x400=42 acc=42\"\n"
 	".popsection");
+
+/* The mode this guest is written for, as a "vmm" ELF note (see loader.h):
+ * without a mode option vmm runs it in that mode, and warns if an option
+ * picks a mode of another width. Fields: name size ("vmm" and its NUL),
+ * descriptor size, type 1 (the mode), the name, the mode's name. */
+#ifdef __x86_64__
+#define GUEST_MODE "long"
+#else
+#define GUEST_MODE "protected"
+#endif
+__asm__(".pushsection .note.vmm, \"\", @note\n"
+	".balign 4\n"
+	".long 4, 9f - 8f, 1\n"
+	".asciz \"vmm\"\n"
+	"8:	.asciz \"" GUEST_MODE "\"\n"
+	"9:	.balign 4\n"
+	".popsection");

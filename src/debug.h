@@ -6,7 +6,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
+#include "stop.h"
 #include "vcpu.h"
 #include "watch.h"
 
@@ -27,6 +29,7 @@ struct sw_bp {
 	uint64_t gpa;		/* where the opcode went while planted */
 	uint8_t saved;		/* the guest's byte under it */
 	bool planted;
+	int dr;			/* DR slot this resume, or -1: planted */
 };
 
 /* One of DR0-DR3: an execute breakpoint (Z1) or a data watchpoint. */
@@ -49,23 +52,32 @@ struct debug {
 	size_t nwatch, capwatch;
 	bool prot_dirty;		/* watches changed: rebuild the slots */
 	bool prot_none;			/* some page has no slot now */
-	/* The last watchpoint hit (DEBUG_WATCH). */
-	uint64_t hit_addr;
-	enum watch_kind hit_kind;
-};
-
-/* What ended a debug_resume(). */
-enum debug_event {
-	DEBUG_STEP,		/* one instruction done */
-	DEBUG_SWBREAK,		/* at a Z0 breakpoint; rip = its address */
-	DEBUG_HWBREAK,		/* at a Z1 breakpoint */
-	DEBUG_WATCH,		/* a watchpoint: hit_addr, hit_kind */
-	DEBUG_CATCH,		/* an I/O catchpoint (vcpu->io_catch) */
-	DEBUG_HALT,		/* the guest executed HLT */
-	DEBUG_KICK,		/* a signal stopped it: see vcpu_signal */
-	DEBUG_CRASH,		/* shutdown, MMIO to nothing, ...: see run */
-	DEBUG_ERROR,		/* KVM_RUN failed */
-	DEBUG_RUN_ON,		/* (inside debug.c only: keep running) */
+	bool stepping;			/* this resume is one instruction */
+	bool refetch;			/* stepping one fetch from a page with
+					 * no slot; protect it again after */
+	bool refetch_hlt;		/* ... and that instruction is a HLT */
+	const struct watch *step_read;	/* the read or access watch the
+					 * instruction stepped with its page
+					 * mapped reads (insn.c): the CPU
+					 * reads it unseen */
+	bool native;			/* the CPU runs one instruction KVM's
+					 * emulator could not, pages plain */
+	size_t nprot;			/* ranges vm_protect() laid out now */
+	unsigned max_slots;		/* KVM_CAP_NR_MEMSLOTS */
+	uint8_t *snap;			/* watched bytes before a native step */
+	size_t snapcap;
+	struct stop pending;		/* a hit before the native step */
+	bool have_pending;
+	struct stop held;		/* a catch a step ended in: gdb's own
+					 * step over a breakpoint hides it */
+	uint64_t held_from, held_rip;	/* that step's start and end */
+	bool held_rearmed;		/* a breakpoint went back at its start */
+	struct sw_bp *alias;		/* stepping the guest's own byte under
+					 * a breakpoint reached at another
+					 * virtual address of its page */
+	timer_t tick;			/* the watchdog: SIGUSR2 while running */
+	bool have_tick;
+	struct vcpu_hooks hooks;	/* what the exit switch asks */
 };
 
 /* Probe how this host takes software breakpoints (a scratch VM, a few ms)
@@ -89,15 +101,11 @@ void debug_clear(struct debug *d);			/* gdb detached */
 int debug_disable(struct debug *d);
 
 /* Run the vCPU: one instruction if step, else until a breakpoint or
- * something else stops it. Breakpoints are planted only while the guest
- * runs, so guest memory never shows them to gdb, and a write by gdb over
- * one simply changes the guest's byte. If halted_insn is not NULL it is
- * set when the instruction stepped was a HLT. */
-enum debug_event debug_resume(struct debug *d, bool step, bool *stepped_hlt);
+ * something else stops it; the stop is in *stop. Breakpoints are planted
+ * only while the guest runs, so guest memory never shows them to gdb,
+ * and a write by gdb over one simply changes the guest's byte. */
+enum stop_reason debug_resume(struct debug *d, bool step, struct stop *stop);
 
 const char *debug_strategy_name(enum bp_strategy s);
-
-/* The event a plain vcpu_run() stop amounts to. */
-enum debug_event debug_event_of(enum vcpu_stop stop);
 
 #endif

@@ -47,6 +47,14 @@ static bool parse_one(struct expect_list *list, const char *tok, char *err,
 	return true;
 }
 
+/* A guest's section is untrusted text bound for the user's terminal. */
+static void printable(char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || (unsigned char)*s >= 0x7f)
+			*s = '?';
+}
+
 bool expect_parse(struct expect_list *list, const char *spec, char *err,
 		  size_t errlen)
 {
@@ -62,6 +70,7 @@ bool expect_parse(struct expect_list *list, const char *spec, char *err,
 		if (len) {
 			memcpy(tok, spec, len);
 			tok[len] = '\0';
+			printable(tok);	/* it may be quoted in err */
 			if (!parse_one(list, tok, err, errlen))
 				return false;
 		}

@@ -1,6 +1,7 @@
 /* gdb_target.h - the VM as a gdbstub target, and the hand-over between the
  * vCPU thread (which runs the guest) and the stub thread (which talks to
- * gdb). The only file in src/ that includes gdbstub.h is gdb_target.c. */
+ * gdb). gdb_target.c, monitor.c and gdbserver.c are the files of src/
+ * that include gdbstub.h; the rest of vmm knows nothing of the protocol. */
 #ifndef VMM_GDB_TARGET_H
 #define VMM_GDB_TARGET_H
 
@@ -10,6 +11,8 @@
 
 #include "debug.h"
 #include "modes.h"
+#include "record.h"
+#include "stop.h"
 
 struct vm;
 struct vcpu;
@@ -21,21 +24,9 @@ enum gdb_req {
 	GDB_REQ_NONE,		/* stay stopped */
 	GDB_REQ_CONT,		/* run until a breakpoint or other stop */
 	GDB_REQ_STEP,		/* one instruction */
-	GDB_REQ_QUIT,		/* end vmm with final_status (gdb's kill) */
-};
-
-/* Why the vCPU thread stopped, for the stop reply. */
-enum gdb_stop_kind {
-	GDB_STOP_TRAP,		/* plain SIGTRAP (attach, HLT) */
-	GDB_STOP_STEP,
-	GDB_STOP_INTERRUPT,	/* ^C */
-	GDB_STOP_SWBREAK,
-	GDB_STOP_HWBREAK,
-	GDB_STOP_WATCH,		/* a watchpoint: stop_addr */
-	GDB_STOP_RWATCH,
-	GDB_STOP_AWATCH,
-	GDB_STOP_CRASH,		/* SIGSEGV: the guest crashed */
-	GDB_STOP_EXITED,	/* the run is over: W status */
+	GDB_REQ_RSTEP,		/* bs: one instruction back (record.c) */
+	GDB_REQ_RCONT,		/* bc: back to the last breakpoint hit */
+	GDB_REQ_QUIT,		/* end vmm (gdb's kill, or a signal) */
 };
 
 /* monitor catch: stop after matching port I/O, or at HLT. */
@@ -53,6 +44,7 @@ struct gdb_target {
 	struct vm *vm;
 	struct vcpu *vcpu;
 	struct debug dbg;
+	struct record rec;		/* reverse execution's history */
 	bool local;			/* stub on loopback or a Unix socket:
 					 * host addresses may be shown */
 
@@ -63,10 +55,7 @@ struct gdb_target {
 	bool attached;			/* a gdb is connected */
 	bool want_stop;			/* attach or ^C wants the vCPU parked */
 	bool stop_ready;		/* a stop for the stub thread */
-	enum gdb_stop_kind stop_kind;
-	int exit_status;		/* GDB_STOP_EXITED: vmm's status */
-	uint64_t stop_addr;		/* GDB_STOP_*WATCH: the address */
-	char console[512];		/* said to gdb (O packets) at the stop */
+	struct stop stop;		/* ... and what it is */
 	bool final_sent;		/* the W reply went out */
 	bool gone;			/* the vCPU thread left its loop */
 	int wake_fd;			/* eventfd: a stop is ready */
@@ -78,12 +67,17 @@ struct gdb_target {
 	 * parked, read by the vCPU thread while it runs. */
 	struct catchpoint catches[GDB_MAX_CATCH];
 	unsigned ncatch, next_catch;
-	char catch_msg[256];		/* what the last one saw */
 	bool console_gdb;		/* monitor console gdb */
 	struct console *con;		/* to switch the mirror */
+	char exec_file[4096];		/* the guest's ELF, absolute; or "" */
+
+	/* The CPU mode at the last stop gdb was told of (stub thread). */
+	struct mode_bits { bool pe, lma, l, db; } told;
+	bool told_valid;
 
 	/* The guest's registers while stopped (stub thread only). */
 	bool have_regs;
+	bool have_fpu;			/* fpu too (only when gdb asks) */
 	bool dirty_regs, dirty_sregs, dirty_fpu;
 	struct kvm_regs regs;
 	struct kvm_sregs sregs;
@@ -92,6 +86,12 @@ struct gdb_target {
 
 struct console;
 
+/* bs or bc: the guest goes back in its recorded history (record.c). */
+static inline bool gdb_req_reverse(enum gdb_req req)
+{
+	return req == GDB_REQ_RSTEP || req == GDB_REQ_RCONT;
+}
+
 int gdb_target_init(struct gdb_target *t, struct vm *vm, struct vcpu *vcpu,
 		    struct console *con);
 void gdb_target_free(struct gdb_target *t);
@@ -99,18 +99,23 @@ void gdb_target_free(struct gdb_target *t);
 /* vCPU thread: park until gdb asks for something; returns the request.
  * Returns GDB_REQ_QUIT when SIGINT or SIGTERM arrives while parked. */
 enum gdb_req gdb_target_wait(struct gdb_target *t);
-/* vCPU thread: the guest stopped; tell gdb (printf-style console note). */
-void gdb_target_stop(struct gdb_target *t, enum gdb_stop_kind kind,
-		     uint64_t value, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+/* vCPU thread: the guest stopped; tell gdb (stop->note goes to its
+ * console first). */
+void gdb_target_stop(struct gdb_target *t, const struct stop *stop);
+/* vCPU thread: is a gdb connected? Did an attach or a ^C ask for the
+ * guest to be parked? */
+bool gdb_target_attached(struct gdb_target *t);
+bool gdb_target_wants_stop(struct gdb_target *t);
 /* vCPU thread: is there a catch hlt? Its id, or 0. */
 unsigned gdb_target_catch_hlt(struct gdb_target *t);
+/* vCPU thread: does a catchpoint want each OUT to port? (issue 17) */
+bool gdb_target_catches_out(struct gdb_target *t, uint16_t port);
 /* monitor console gdb|stdout: mirror port 0xE9 bytes to gdb. */
 void gdb_target_console(struct gdb_target *t, bool to_gdb);
 /* vCPU thread: it will run no more (vmm is ending); nobody may wait for
  * it to park. */
 void gdb_target_gone(struct gdb_target *t);
-/* vCPU thread: after GDB_STOP_EXITED, wait (briefly) until gdb got it. */
+/* vCPU thread: after STOP_EXITED, wait (briefly) until gdb got it. */
 void gdb_target_wait_final(struct gdb_target *t);
 
 struct mmu_paging;

@@ -3,6 +3,9 @@
  * The thread poll()s the listening socket, the connected gdb and the
  * eventfd the vCPU thread writes when the guest stops. One gdb at a time:
  * a second connection is told so and closed, and the first goes on.
+ * While a reply waits for room in the socket, what gdb sends is read
+ * (into in[]) and fed afterwards: gdb may be blocked writing its acks
+ * or the rest of a pipeline, and would never read otherwise.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -29,6 +32,13 @@
 
 #define STUB_BUF (256 << 10)	/* half in, half out: PacketSize ~128 KiB */
 #define SEND_TIMEOUT_MS 10000	/* no progress this long: gdb stopped reading */
+/* What gdb sends while a reply waits for room is read into this, and fed
+ * once the reply is out: a client that writes while it reads (every ack
+ * in ack mode, a pipeline of requests) must not be left blocked on its
+ * own write while vmm waits for it to read. Bounded, so that a client
+ * that only writes fills it and is then dropped: 256 KiB is some 16,000
+ * small requests or every ack of them. */
+#define IN_BUF (256 << 10)
 
 struct gdbserver {
 	struct gdb_target *t;
@@ -45,6 +55,13 @@ struct gdbserver {
 	pthread_t thread;
 	bool started;
 	uint8_t buf[STUB_BUF];
+	/* The attached gdb's input and output (reset at each attach). */
+	uint8_t in[IN_BUF];		/* received, not yet fed */
+	size_t in_len;
+	bool in_eof;			/* gdb closed its end: feed in[], drop */
+	int write_err;			/* a reply failed: drop at once */
+	uint64_t sent, received;	/* bytes, for the drop message */
+	char why[256];			/* the drop message, if write_err */
 };
 
 static int parse_tcp(const char *addr, char *host, size_t hostlen, int *port)
@@ -89,7 +106,7 @@ static int open_tcp(struct gdbserver *s, const char *addr)
 	}
 	s->listen_fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (s->listen_fd < 0) {
-		pr_err("socket: %s", strerror(errno));
+		pr_err("socket: %m");
 		freeaddrinfo(ai);
 		return -1;
 	}
@@ -99,7 +116,7 @@ static int open_tcp(struct gdbserver *s, const char *addr)
 			pr_err("--gdb: %s:%d is already in use (another vmm or gdbserver?); pick another port with --gdb=:PORT",
 			       host, port);
 		else
-			pr_err("--gdb: bind %s:%d: %s", host, port, strerror(errno));
+			pr_err("--gdb: bind %s:%d: %m", host, port);
 		freeaddrinfo(ai);
 		return -1;
 	}
@@ -107,7 +124,7 @@ static int open_tcp(struct gdbserver *s, const char *addr)
 	freeaddrinfo(ai);
 	if (listen(s->listen_fd, 4) < 0 ||
 	    getsockname(s->listen_fd, (struct sockaddr *)&sin, &len) < 0) {
-		pr_err("--gdb: listen: %s", strerror(errno));
+		pr_err("--gdb: listen: %m");
 		return -1;
 	}
 	s->local = (ntohl(sin.sin_addr.s_addr) >> 24) == 127;
@@ -159,14 +176,14 @@ static int open_unix(struct gdbserver *s, const char *path)
 	s->listen_fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (s->listen_fd < 0 ||
 	    bind(s->listen_fd, (struct sockaddr *)&sun, sizeof(sun)) < 0) {
-		pr_err("--gdb=unix:%s: %s", path, strerror(errno));
+		pr_err("--gdb=unix:%s: %m", path);
 		return -1;
 	}
 	strcpy(s->unix_path, path);
 	/* Only its owner may connect: a umask alone would leave 0700 or
 	 * wider, depending on who runs vmm. */
 	if (chmod(path, 0600) < 0 || listen(s->listen_fd, 4) < 0) {
-		pr_err("--gdb=unix:%s: %s", path, strerror(errno));
+		pr_err("--gdb=unix:%s: %m", path);
 		return -1;
 	}
 	s->is_unix = true;
@@ -199,54 +216,119 @@ struct gdbserver *gdbserver_open(const char *addr, struct gdb_target *t)
 	return s;
 }
 
-bool gdbserver_is_local(const struct gdbserver *s)
-{
-	return s->local;
-}
-
 const char *gdbserver_target_cmd(const struct gdbserver *s)
 {
 	return s->target_cmd;
 }
 
-/* Send it all, but never block where vmm could not quit: a gdb that
- * stops reading (suspended, wedged, hostile) fills the socket, and then
- * only SEND_TIMEOUT_MS without progress, or vmm's own exit (the quit
- * pipe), ends the wait. */
-static int sock_write(void *ctx, const void *buf, size_t len)
+static uint64_t now_ms(void)
 {
-	struct gdbserver *s = ctx;
-	struct pollfd pfd[2];
-	const char *p = buf;
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Take what gdb sent, into in[] (as much as fits). False when gdb has
+ * closed its end or the socket failed. */
+static bool take_input(struct gdbserver *s)
+{
 	ssize_t n;
+
+	if (s->in_eof || s->in_len == IN_BUF)
+		return true;
+	n = recv(s->client_fd, s->in + s->in_len, IN_BUF - s->in_len,
+		 MSG_DONTWAIT);
+	if (n < 0 && (errno == EINTR || errno == EAGAIN))
+		return true;
+	if (n <= 0) {
+		s->in_eof = true;
+		return false;
+	}
+	s->in_len += (size_t)n;
+	s->received += (uint64_t)n;
+	return true;
+}
+
+/* gdb has taken nothing of a reply for SEND_TIMEOUT_MS: say so, with
+ * the numbers. */
+static int write_stalled(struct gdbserver *s, size_t left, size_t len)
+{
+	snprintf(s->why, sizeof(s->why),
+		 "stopped reading replies: it took no byte in %d s, %zu of %zu waiting to be sent (it took %llu bytes since it attached; of the %llu it sent, %zu wait unread)",
+		 SEND_TIMEOUT_MS / 1000, left, len,
+		 (unsigned long long)s->sent, (unsigned long long)s->received,
+		 s->in_len);
+	return -ETIMEDOUT;
+}
+
+/* Wait for room to send, reading gdb's input meanwhile (see IN_BUF).
+ * Only vmm's exit (the quit pipe) or the deadline ends the wait early. */
+static int wait_writable(struct gdbserver *s, uint64_t deadline,
+			 size_t left, size_t len)
+{
+	struct pollfd pfd[2];
+	uint64_t now;
 	int r;
 
-	while (len) {
-		n = send(s->client_fd, p, len, MSG_NOSIGNAL | MSG_DONTWAIT);
-		if (n > 0) {
-			p += n;
-			len -= n;
-			continue;
-		}
-		if (n == 0)
-			return -EPIPE;
-		if (errno == EINTR)
-			continue;
-		if (errno != EAGAIN && errno != EWOULDBLOCK)
-			return -errno;
+	for (;;) {
+		now = now_ms();
 		pfd[0] = (struct pollfd){ .fd = s->client_fd, .events = POLLOUT };
+		if (!s->in_eof && s->in_len < IN_BUF)
+			pfd[0].events |= POLLIN;
 		pfd[1] = (struct pollfd){ .fd = s->quit_pipe[0], .events = POLLIN };
-		r = poll(pfd, 2, SEND_TIMEOUT_MS);
+		r = poll(pfd, 2, deadline > now ? (int)(deadline - now) : 0);
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r < 0)
 			return -errno;
 		if (r == 0)
-			return -ETIMEDOUT;
+			return write_stalled(s, left, len);
 		if (pfd[1].revents)
 			return -ECANCELED;	/* vmm is exiting */
+		if (pfd[0].revents & POLLIN)
+			take_input(s);
+		if (pfd[0].revents & (POLLOUT | POLLERR | POLLHUP))
+			return 0;	/* room, or an error send() will name */
 	}
-	return 0;
+}
+
+/* Send it all, but never block where vmm could not quit: a gdb that
+ * stops reading (suspended, wedged, hostile) fills the socket, and then
+ * only SEND_TIMEOUT_MS without progress, or vmm's own exit, ends the
+ * wait. A failure is kept in write_err: the client is dropped. */
+static int sock_write(void *ctx, const void *buf, size_t len)
+{
+	struct gdbserver *s = ctx;
+	uint64_t deadline = now_ms() + SEND_TIMEOUT_MS;
+	const char *p = buf;
+	size_t left = len;
+	ssize_t n;
+	int err = 0;
+
+	while (left && !err) {
+		n = send(s->client_fd, p, left, MSG_NOSIGNAL | MSG_DONTWAIT);
+		if (n > 0) {
+			p += n;
+			left -= (size_t)n;
+			s->sent += (uint64_t)n;
+			deadline = now_ms() + SEND_TIMEOUT_MS;
+		} else if (n == 0) {
+			err = -EPIPE;
+		} else if (errno == EAGAIN || errno == EWOULDBLOCK) {
+			err = wait_writable(s, deadline, left, len);
+		} else if (errno != EINTR) {
+			err = -errno;
+		}
+	}
+	if (err && !s->write_err) {
+		s->write_err = err;
+		if (err != -ETIMEDOUT)
+			snprintf(s->why, sizeof(s->why),
+				 "could not be sent a reply: %s",
+				 strerror(-err));
+	}
+	return err;
 }
 
 /* why: NULL for a clean end (detach, kill: the stub has done what gdb
@@ -281,7 +363,7 @@ static void refuse_send(int fd, bool ack)
 		sum += (unsigned char)msg[i];
 	snprintf(pkt, sizeof(pkt), "%s$%s#%02x", ack ? "+" : "", msg, sum & 0xff);
 	if (send(fd, pkt, strlen(pkt), MSG_NOSIGNAL | MSG_DONTWAIT) < 0)
-		pr_info("refusing a second debugger: %s", strerror(errno));
+		pr_info("refusing a second debugger: %m");
 }
 
 static void refused_close(struct gdbserver *s)
@@ -292,14 +374,6 @@ static void refused_close(struct gdbserver *s)
 		refuse_send(s->refused_fd, false);
 	close(s->refused_fd);
 	s->refused_fd = -1;
-}
-
-static uint64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 /* Input (or a hang-up) from the refused client. */
@@ -359,29 +433,50 @@ static void accept_client(struct gdbserver *s)
 	if (!s->is_unix)
 		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 	s->client_fd = fd;
+	s->in_len = 0;
+	s->in_eof = false;
+	s->write_err = 0;
+	s->sent = s->received = 0;
 	gdb_target_attach(s->t);
 	gdbstub_reset(s->stub);
 	pr_info("gdb attached");
 }
 
-static void client_input(struct gdbserver *s)
+/* Feed the stub what gdb sent. The stub's replies may take in more
+ * (sock_write reads while it waits), appended behind what is being fed. */
+static void feed_input(struct gdbserver *s)
 {
-	char buf[16384];
-	ssize_t n;
+	size_t n;
 	int r;
 
-	n = recv(s->client_fd, buf, sizeof(buf), MSG_DONTWAIT);
-	if (n < 0 && (errno == EINTR || errno == EAGAIN))
-		return;
-	if (n <= 0) {
+	while (s->client_fd >= 0 && s->in_len) {
+		n = s->in_len;
+		r = gdbstub_feed(s->stub, s->in, n);
+		memmove(s->in, s->in + n, s->in_len - n);
+		s->in_len -= n;
+		if (r == GDBSTUB_CLOSE) {
+			drop_client(s, NULL);
+			return;
+		}
+		if (s->write_err == -ECANCELED)
+			return;		/* vmm is exiting: the thread ends */
+		if (r < 0 || s->write_err) {
+			drop_client(s, s->write_err ? s->why :
+				    "could not be sent a reply");
+			return;
+		}
+	}
+	if (s->client_fd >= 0 && s->in_eof)
+		drop_client(s, "disconnected without detaching");
+}
+
+static void client_input(struct gdbserver *s)
+{
+	if (!take_input(s) && s->in_len == 0) {
 		drop_client(s, "disconnected without detaching");
 		return;
 	}
-	r = gdbstub_feed(s->stub, buf, n);
-	if (r == GDBSTUB_CLOSE)
-		drop_client(s, NULL);
-	else if (r < 0)
-		drop_client(s, "stopped reading replies");
+	feed_input(s);
 }
 
 static void *server_thread(void *arg)
@@ -412,9 +507,12 @@ static void *server_thread(void *arg)
 			refused_close(s);
 		if (pfd[2].revents)
 			gdb_target_deliver(s->t, s->client_fd >= 0 ? s->stub : NULL);
+		if (s->client_fd >= 0 && s->write_err &&
+		    s->write_err != -ECANCELED)
+			drop_client(s, s->why);	/* gone quiet during output */
 		if (pfd[1].revents)
 			accept_client(s);
-		if (s->client_fd >= 0 && pfd[4].revents)
+		if (s->client_fd >= 0 && (pfd[4].revents || s->in_len || s->in_eof))
 			client_input(s);
 	}
 	return NULL;
@@ -437,7 +535,7 @@ int gdbserver_start(struct gdbserver *s)
 
 	s->stub = gdbstub_create(&cfg);
 	if (!s->stub) {
-		pr_err("gdbstub_create: %s", strerror(errno));
+		pr_err("gdbstub_create: %m");
 		return -1;
 	}
 	/* Signals belong to the vCPU thread: they are how it is kicked. */
@@ -459,7 +557,7 @@ void gdbserver_close(struct gdbserver *s)
 		return;
 	if (s->started) {
 		if (write(s->quit_pipe[1], "q", 1) < 0)
-			pr_warn("stopping the gdb thread: %s", strerror(errno));
+			pr_warn("stopping the gdb thread: %m");
 		pthread_join(s->thread, NULL);
 	}
 	if (s->client_fd >= 0)

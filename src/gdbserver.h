@@ -13,8 +13,6 @@ struct gdbserver;
 /* Listen on addr: tcp:HOST:PORT, HOST:PORT, :PORT, PORT or unix:PATH.
  * NULL with a message on failure. */
 struct gdbserver *gdbserver_open(const char *addr, struct gdb_target *t);
-/* True for loopback and Unix sockets: only the local user can connect. */
-bool gdbserver_is_local(const struct gdbserver *s);
 /* What to type in gdb: "target remote :1234". */
 const char *gdbserver_target_cmd(const struct gdbserver *s);
 /* Start the stub thread. */

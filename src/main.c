@@ -1,13 +1,16 @@
 /* main.c - vmm's command line. Parsing and wiring only: the work is in
  * machine.c and the files it calls. */
+#include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/un.h>
 
 #include "config.h"
 #include "gdbserver.h"
+#include "kvm.h"
 #include "machine.h"
 #include "util.h"
 #include "vm.h"
@@ -17,8 +20,8 @@ static const char usage_text[] =
 "Run GUEST (an x86 ELF file or a flat binary) on KVM; without GUEST, run the\n"
 "built-in hello guest for the mode. The guest's port 0xE9 bytes go to stdout.\n"
 "\n"
-"Modes (default: long for a 64-bit ELF or a flat binary, protected for a\n"
-"32-bit ELF):\n"
+"Modes (default: the one the guest's ELF \"vmm\" note declares; else long for\n"
+"a 64-bit ELF or a flat binary, protected for a 32-bit ELF):\n"
 "  -l, --long            64-bit long mode, 4-level paging, 2 MiB pages\n"
 "  -s, --protected       flat 32-bit protected mode, no paging\n"
 "  -p, --paged           32-bit paging with a 4 MiB (PSE) page\n"
@@ -27,16 +30,24 @@ static const char usage_text[] =
 "\n"
 "Guest:\n"
 "  -m, --memory=SIZE     guest RAM, 1M to 1G in 4 KiB steps (default 2M)\n"
-"      --load-addr=ADDR  where a flat binary goes (default 0)\n"
-"      --entry=ADDR      where a flat binary starts (default its load address)\n"
+"      --load-addr=ADDR  where a flat binary goes (default 0; not for ELF files)\n"
+"      --entry=ADDR      where the guest starts (default: an ELF file's entry\n"
+"                        point, a flat binary's load address)\n"
 "      --expect=ADDR=VALUE, --expect=acc=VALUE\n"
 "                        check a word of guest memory, or the accumulator,\n"
 "                        when the guest halts (repeatable)\n"
-"      --timeout=SECONDS stop a guest that has not halted by then\n"
+"      --timeout=SECONDS stop a guest that has not halted after SECONDS of\n"
+"                        running (time stopped in gdb does not count)\n"
 "      --cpuid           give the vCPU KVM's CPUID even if the guest's code\n"
 "                        has no CPUID, WRMSR or mov-to-CR instruction\n"
 "      --walk=GVA[,GVA]  at the halt, show how each guest-virtual address\n"
-"                        translates through the guest's page tables\n"
+"                        translates through the guest's page tables, down\n"
+"                        to the host-physical address\n"
+"      --trace[=all][,FILE]\n"
+"                        every KVM ioctl and exit, decoded, on stderr or in\n"
+"                        FILE; repeated identical exits folded unless all\n"
+"      --no-coalesce     one VM exit per OUT to port 0xE9, even where KVM\n"
+"                        could keep them in its coalesced ring\n"
 "\n"
 "Debugging:\n"
 "      --gdb[=ADDR]      serve the GDB remote protocol on ADDR: tcp:HOST:PORT,\n"
@@ -57,7 +68,7 @@ static const char usage_text[] =
 
 enum {
 	OPT_MODE = 256, OPT_LOAD_ADDR, OPT_ENTRY, OPT_EXPECT, OPT_TIMEOUT,
-	OPT_WALK, OPT_GDB, OPT_WAIT_GDB, OPT_CPUID,
+	OPT_WALK, OPT_GDB, OPT_WAIT_GDB, OPT_CPUID, OPT_TRACE, OPT_NO_COALESCE,
 };
 
 static const struct option long_opts[] = {
@@ -75,6 +86,8 @@ static const struct option long_opts[] = {
 	{ "gdb",	optional_argument,	NULL, OPT_GDB },
 	{ "wait-gdb",	no_argument,		NULL, OPT_WAIT_GDB },
 	{ "cpuid",	no_argument,		NULL, OPT_CPUID },
+	{ "no-coalesce", no_argument,		NULL, OPT_NO_COALESCE },
+	{ "trace",	optional_argument,	NULL, OPT_TRACE },
 	{ "verbose",	no_argument,		NULL, 'v' },
 	{ "help",	no_argument,		NULL, 'h' },
 	{ "version",	no_argument,		NULL, 'V' },
@@ -146,9 +159,45 @@ static int parse_walk(struct vmm_options *o, const char *arg)
 		tok[len] = '\0';
 		if (!parse_u64(tok, &v))
 			return usage_error("--walk=%s: '%s' is not an address", arg, tok);
+		if (o->nwalk == VMM_MAX_WALK)
+			return usage_error("--walk=%s: at most %d addresses", arg, VMM_MAX_WALK);
+		o->walk[o->nwalk++] = v;
 		p += len;
 	} while (*p++ == ',');
-	o->walk = arg;
+	return 0;
+}
+
+/* sockaddr_un.sun_path holds the path and its NUL (unix(7)). */
+#define UNIX_PATH_MAX (sizeof(((struct sockaddr_un *)0)->sun_path) - 1)
+
+/* --gdb=ADDR: the syntax is checked here, so a typo is a usage error
+ * (exit 2) like any other bad argument; gdbserver.c resolves and binds. */
+static int parse_gdb(struct vmm_options *o, const char *arg)
+{
+	const char *addr = arg, *port;
+	char *end;
+	long p;
+
+	if (!arg || !*arg) {
+		o->gdb = GDBSERVER_DEFAULT;
+		return 0;
+	}
+	if (!strncmp(arg, "unix:", 5)) {
+		if (!arg[5] || strlen(arg + 5) > UNIX_PATH_MAX)
+			return usage_error("--gdb=%s: a socket path needs 1 to %zu characters",
+					   arg, UNIX_PATH_MAX);
+		o->gdb = arg;
+		return 0;
+	}
+	if (!strncmp(addr, "tcp:", 4))
+		addr += 4;
+	port = strrchr(addr, ':') ? strrchr(addr, ':') + 1 : addr;
+	errno = 0;
+	p = strtol(port, &end, 10);
+	if (!*port || *end || *port == '-' || *port == '+' || errno || p > 65535)
+		return usage_error("--gdb=%s: '%s' is not a port number (0 to 65535); give tcp:HOST:PORT, HOST:PORT, :PORT, PORT or unix:PATH",
+				   arg, port);
+	o->gdb = arg;
 	return 0;
 }
 
@@ -168,6 +217,7 @@ static int parse_option(struct vmm_options *o, int c, const char *arg)
 		return set_mode(o, mode, "--mode");
 	case 'm': return parse_memory(o, arg);
 	case OPT_LOAD_ADDR:
+		o->have_load_addr = true;
 		return parse_u64(arg, &o->load_addr) ? 0 :
 			usage_error("--load-addr=%s: not an address", arg);
 	case OPT_ENTRY:
@@ -181,15 +231,20 @@ static int parse_option(struct vmm_options *o, int c, const char *arg)
 		return usage_error("--expect=%s: use ADDR=VALUE or acc=VALUE", arg);
 	case OPT_TIMEOUT: return parse_timeout(o, arg);
 	case OPT_WALK: return parse_walk(o, arg);
-	case OPT_GDB:
-		o->gdb = arg && *arg ? arg : GDBSERVER_DEFAULT;
-		return 0;
+	case OPT_GDB: return parse_gdb(o, arg);
 	case OPT_WAIT_GDB:
 		o->wait_gdb = true;
 		return 0;
 	case OPT_CPUID:
 		o->cpuid = true;
 		return 0;
+	case OPT_NO_COALESCE:
+		o->no_coalesce = true;
+		return 0;
+	case OPT_TRACE:
+		o->trace = arg ? arg : "";
+		return kvm_trace_spec_ok(o->trace) ? 0 :
+			usage_error("--trace=%s: give all, a file name, or all,FILE", arg);
 	case 'v': log_verbose = 1; return 0;
 	case 'h':
 		fputs(usage_text, stdout);
@@ -206,7 +261,7 @@ static int parse_option(struct vmm_options *o, int c, const char *arg)
 
 int main(int argc, char **argv)
 {
-	struct vmm_options opts = { .ram_size = 2ULL << 20 };
+	struct vmm_options opts = { .ram_size = VM_RAM_DEFAULT };
 	int c, err;
 
 	opterr = 0;	/* our own messages, prefixed "vmm:" */

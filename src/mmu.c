@@ -17,19 +17,6 @@
 /* Bits hi..lo set; lo <= hi < 64. */
 #define BITS(hi, lo)	((~0ull >> (63 - (hi))) & ~(BIT(lo) - 1))
 
-/* Entry bits shared by every paging mode (SDM 4.3, 4.4.2, 4.5). */
-#define PTE_P		BIT(0)
-#define PTE_RW		BIT(1)
-#define PTE_US		BIT(2)
-#define PTE_PWT		BIT(3)
-#define PTE_PCD		BIT(4)
-#define PTE_A		BIT(5)
-#define PTE_D		BIT(6)
-#define PTE_PS		BIT(7)	/* PAT in a PT entry */
-#define PTE_G		BIT(8)
-#define PTE_LPAT	BIT(12)	/* PAT in a 2 MiB, 4 MiB, 1 GiB entry */
-#define PTE_XD		BIT(63)
-
 #define PAGE_4K		0x1000ull
 #define PAGE_2M		0x200000ull
 #define PAGE_4M		0x400000ull
@@ -136,7 +123,7 @@ static bool ps_level(const struct mmu_paging *pg, enum mmu_mode mode,
 static bool is_leaf(const struct mmu_paging *pg, enum mmu_mode mode,
 		    unsigned int level, uint64_t e)
 {
-	return level == 1 || (ps_level(pg, mode, level) && (e & PTE_PS));
+	return level == 1 || (ps_level(pg, mode, level) && (e & MMU_PTE_PS));
 }
 
 static bool pae_pdpte(enum mmu_mode mode, unsigned int level)
@@ -153,25 +140,25 @@ static unsigned int decode_flags(const struct mmu_paging *pg,
 	bool leaf = is_leaf(pg, mode, level, e);
 	unsigned int f = MMU_F_P;
 
-	if (!(e & PTE_P))
+	if (!(e & MMU_PTE_P))
 		return 0;
-	if (e & PTE_PWT)
+	if (e & MMU_PTE_PWT)
 		f |= MMU_F_PWT;
-	if (e & PTE_PCD)
+	if (e & MMU_PTE_PCD)
 		f |= MMU_F_PCD;
 	if (pae_pdpte(mode, level))
 		return f;	/* SDM table 4-8: only P, PWT, PCD */
-	f |= (e & PTE_RW ? MMU_F_RW : 0) | (e & PTE_US ? MMU_F_US : 0);
-	f |= e & PTE_A ? MMU_F_A : 0;
-	if (ps_level(pg, mode, level) && (e & PTE_PS))
+	f |= (e & MMU_PTE_RW ? MMU_F_RW : 0) | (e & MMU_PTE_US ? MMU_F_US : 0);
+	f |= e & MMU_PTE_A ? MMU_F_A : 0;
+	if (ps_level(pg, mode, level) && (e & MMU_PTE_PS))
 		f |= MMU_F_PS;
 	if (leaf) {
-		f |= e & PTE_D ? MMU_F_D : 0;
-		f |= e & PTE_G ? MMU_F_G : 0;
-		if (e & (level == 1 ? PTE_PS : PTE_LPAT))
+		f |= e & MMU_PTE_D ? MMU_F_D : 0;
+		f |= e & MMU_PTE_G ? MMU_F_G : 0;
+		if (e & (level == 1 ? MMU_PTE_PS : MMU_PTE_LPAT))
 			f |= MMU_F_PAT;
 	}
-	if (mode != MMU_MODE_PAGING32 && (e & PTE_XD))
+	if (mode != MMU_MODE_PAGING32 && (e & MMU_PTE_XD))
 		f |= MMU_F_NX;
 	return f;
 }
@@ -194,6 +181,9 @@ static uint64_t rsvd_32(const struct mmu_paging *pg, unsigned int level,
 
 /* PAE (SDM 4.4.2, tables 4-8 to 4-11): bits 62:M are reserved, and bit 63
  * unless EFER.NXE. A PDPTE has no R/W, U/S or XD: bits 2:1, 8:5 and 63 are
+ * reserved there - on Intel. An AMD CPU walks the PDPT like any table and
+ * sets its accessed bit (measured on kvm_amd: vmm's own PDPTE 0x1fd001
+ * read back as 0x1fd021 with the guest running on), so bits 8:5 are not
  * reserved there. */
 static uint64_t rsvd_pae(const struct mmu_paging *pg, unsigned int level,
 			 uint64_t e)
@@ -201,10 +191,10 @@ static uint64_t rsvd_pae(const struct mmu_paging *pg, unsigned int level,
 	uint64_t r = BITS(62, phys_bits(pg));
 
 	if (!(pg->efer & MMU_EFER_NXE))
-		r |= PTE_XD;
+		r |= MMU_PTE_XD;
 	if (level == 3)
-		return r | PTE_XD | BITS(2, 1) | BITS(8, 5);
-	if (level == 2 && (e & PTE_PS))
+		return r | MMU_PTE_XD | BITS(2, 1) | (pg->amd ? 0 : BITS(8, 5));
+	if (level == 2 && (e & MMU_PTE_PS))
 		r |= BITS(20, 13);
 	return r;
 }
@@ -219,17 +209,17 @@ static uint64_t rsvd_long(const struct mmu_paging *pg, unsigned int level,
 			  uint64_t e)
 {
 	uint64_t r = phys_bits(pg) < 52 ? BITS(51, phys_bits(pg)) : 0;
-	bool ps = e & PTE_PS;
+	bool ps = e & MMU_PTE_PS;
 
 	if (!(pg->efer & MMU_EFER_NXE))
-		r |= PTE_XD;
+		r |= MMU_PTE_XD;
 	switch (level) {
 	case 5:
 	case 4:
-		return r | PTE_PS | (pg->amd ? PTE_G : 0);
+		return r | MMU_PTE_PS | (pg->amd ? MMU_PTE_G : 0);
 	case 3:
 		if (ps && !pg->has_1g_pages)
-			return r | PTE_PS;
+			return r | MMU_PTE_PS;
 		return ps ? r | BITS(29, 13) : r;
 	case 2:
 		return ps ? r | BITS(20, 13) : r;
@@ -339,7 +329,7 @@ static enum mmu_fault walk_level(const struct mmu_paging *pg,
 	s->read = true;
 	s->entry = load_le(b, s->width);
 	s->flags = decode_flags(pg, mode, s->level, s->entry);
-	if (!(s->entry & PTE_P))
+	if (!(s->entry & MMU_PTE_P))
 		return MMU_FAULT_NOT_PRESENT;
 	if (s->entry & rsvd_bits(pg, mode, s->level, s->entry))
 		return MMU_FAULT_RESERVED;
@@ -352,18 +342,23 @@ static enum mmu_fault walk_level(const struct mmu_paging *pg,
 	return MMU_OK;
 }
 
+/* The rights gathered on the way down to a page. */
+struct rights {
+	bool writable, user, nx;
+};
+
 /* Access rights of the page (SDM 4.6.1): a user page needs U/S = 1 at
  * every level, a writable one R/W = 1 at every level; one XD = 1 makes it
  * no-execute. A PAE PDPTE carries none of these bits. */
-static void combine_rights(enum mmu_mode mode, struct mmu_walk *w,
+static void combine_rights(enum mmu_mode mode, struct rights *r,
 			   const struct mmu_step *s)
 {
 	if (pae_pdpte(mode, s->level))
 		return;
-	w->writable &= (s->entry & PTE_RW) != 0;
-	w->user &= (s->entry & PTE_US) != 0;
+	r->writable &= (s->entry & MMU_PTE_RW) != 0;
+	r->user &= (s->entry & MMU_PTE_US) != 0;
 	if (mode != MMU_MODE_PAGING32)
-		w->nx |= (s->entry & PTE_XD) != 0;
+		r->nx |= (s->entry & MMU_PTE_XD) != 0;
 }
 
 /* May this access use the page (SDM 4.6.1, AMD APM 5.6)? EFLAGS.AC lifts
@@ -412,9 +407,9 @@ static enum mmu_fault walk_paged(const struct mmu_paging *pg,
 				 struct mmu_walk *w)
 {
 	uint64_t table = root_table(pg, mode);
+	struct rights r = { .writable = true, .user = true };
 	unsigned int level;
 
-	w->writable = w->user = true;
 	for (level = top_level(mode); level >= 1; level--) {
 		struct mmu_step *s = &w->step[w->nsteps++];
 		enum mmu_fault f;
@@ -422,14 +417,21 @@ static enum mmu_fault walk_paged(const struct mmu_paging *pg,
 		s->level = level;
 		s->table = table;
 		f = walk_level(pg, mode, s, gva, read, ctx);
-		if (f != MMU_OK)
+		if (f != MMU_OK) {
+			/* The rights as far as the walk got. */
+			w->writable = r.writable;
+			w->user = r.user;
+			w->nx = r.nx;
 			return fail(w, f, level);
-		combine_rights(mode, w, s);
+		}
+		combine_rights(mode, &r, s);
 		if (s->page_size)
 			break;
 		table = s->next;
 	}
-	w->nx = w->nx && (pg->efer & MMU_EFER_NXE);
+	w->writable = r.writable;
+	w->user = r.user;
+	w->nx = r.nx && (pg->efer & MMU_EFER_NXE);
 	w->have_gpa = true;
 	w->page_size = w->step[w->nsteps - 1].page_size;
 	w->gpa = w->step[w->nsteps - 1].next | (gva & (w->page_size - 1));
@@ -484,6 +486,166 @@ enum mmu_fault mmu_translate(const struct mmu_paging *pg, uint64_t gva,
 		break;
 	}
 	return walk_paged(pg, w->mode, gva, read, ctx, w);
+}
+
+unsigned int mmu_va_ranges(enum mmu_mode mode, uint64_t first[2],
+			   uint64_t last[2])
+{
+	unsigned int bits = mode == MMU_MODE_LONG5 ? 57 : 48;
+
+	switch (mode) {
+	case MMU_MODE_PAGING32:
+	case MMU_MODE_PAE:
+		first[0] = 0;
+		last[0] = 0xffffffffull;
+		return 1;
+	case MMU_MODE_LONG4:
+	case MMU_MODE_LONG5:
+		/* Canonical: bits 63:bits-1 all equal (SDM 3.3.7.1). */
+		first[0] = 0;
+		last[0] = BIT(bits - 1) - 1;
+		first[1] = ~0ull << (bits - 1);
+		last[1] = ~0ull;
+		return 2;
+	default:
+		return 0;
+	}
+}
+
+/* A listing in progress (mmu_list). */
+struct lister {
+	const struct mmu_paging *pg;
+	enum mmu_mode mode;
+	uint64_t first, last;	/* the range asked for */
+	uint64_t max_reads;
+	mmu_read_fn read;
+	void *read_ctx;
+	mmu_map_fn fn;
+	void *fn_ctx;
+	struct mmu_map run;	/* the run being gathered; len 0: none */
+	struct mmu_list_end *end;
+};
+
+/* log2 of the bytes one entry at this level covers (SDM figures 4-2,
+ * 4-5, 4-8, 4-9). */
+static unsigned int entry_shift(enum mmu_mode mode, unsigned int level)
+{
+	if (mode == MMU_MODE_PAGING32)
+		return level == 2 ? 22 : 12;
+	return 12 + 9 * (level - 1);
+}
+
+static unsigned int table_entries(enum mmu_mode mode, unsigned int level)
+{
+	if (mode == MMU_MODE_PAGING32)
+		return 1024;
+	return pae_pdpte(mode, level) ? 4 : 512;
+}
+
+/* The address entry idx of a table at this level starts, below base (the
+ * address its own table starts at). In long mode an entry of the top
+ * table's upper half starts a canonical high address: bit 47 (or 56)
+ * copied up. */
+static uint64_t entry_va(enum mmu_mode mode, uint64_t base,
+			 unsigned int level, unsigned int idx)
+{
+	uint64_t va = base | (uint64_t)idx << entry_shift(mode, level);
+	unsigned int bits = mode == MMU_MODE_LONG5 ? 57 : 48;
+
+	if ((mode == MMU_MODE_LONG4 || mode == MMU_MODE_LONG5) &&
+	    (va & BIT(bits - 1)))
+		va |= ~0ull << bits;
+	return va;
+}
+
+static bool list_stop(struct lister *l, uint64_t resume, bool out_of_reads)
+{
+	l->end->resume = resume;
+	l->end->out_of_reads = out_of_reads;
+	return false;
+}
+
+/* One page found: grow the run, or hand the run over and start another. */
+static bool list_page(struct lister *l, uint64_t va,
+		      const struct mmu_step *s, const struct rights *r)
+{
+	struct mmu_map *run = &l->run;
+	bool nx = r->nx && (l->pg->efer & MMU_EFER_NXE);
+
+	if (run->len && run->va + run->len == va &&
+	    run->pa + run->len == s->next && run->page_size == s->page_size &&
+	    run->writable == r->writable && run->user == r->user &&
+	    run->nx == nx) {
+		run->len += s->page_size;
+		return true;
+	}
+	if (run->len && !l->fn(l->fn_ctx, run)) {
+		run->len = 0;
+		return list_stop(l, va, false);
+	}
+	*run = (struct mmu_map){
+		.va = va, .pa = s->next, .len = s->page_size,
+		.page_size = s->page_size, .writable = r->writable,
+		.user = r->user, .nx = nx,
+	};
+	return true;
+}
+
+/* Every entry of one table that covers part of [first, last], depth
+ * first; false once the listing must stop. */
+static bool list_table(struct lister *l, unsigned int level, uint64_t table,
+		       uint64_t base, const struct rights *up)
+{
+	uint64_t size = BIT(entry_shift(l->mode, level));
+	unsigned int idx, n = table_entries(l->mode, level);
+
+	for (idx = 0; idx < n; idx++) {
+		uint64_t va = entry_va(l->mode, base, level, idx);
+		struct mmu_step s = { .level = level, .table = table };
+		struct rights r = *up;
+
+		if (va + (size - 1) < l->first)
+			continue;
+		if (va > l->last)
+			break;
+		if (l->end->reads == l->max_reads)
+			return list_stop(l, va < l->first ? l->first : va, true);
+		l->end->reads++;
+		if (walk_level(l->pg, l->mode, &s, va, l->read,
+			       l->read_ctx) != MMU_OK)
+			continue;	/* maps nothing */
+		combine_rights(l->mode, &r, &s);
+		if (s.page_size ? !list_page(l, va, &s, &r) :
+		    !list_table(l, level - 1, s.next, va, &r))
+			return false;
+	}
+	return true;
+}
+
+bool mmu_list(const struct mmu_paging *pg, uint64_t first, uint64_t last,
+	      uint64_t max_reads, mmu_read_fn read, void *read_ctx,
+	      mmu_map_fn fn, void *fn_ctx, struct mmu_list_end *end)
+{
+	struct lister l = {
+		.pg = pg, .mode = mmu_mode(pg), .first = first, .last = last,
+		.max_reads = max_reads, .read = read, .read_ctx = read_ctx,
+		.fn = fn, .fn_ctx = fn_ctx, .end = end,
+	};
+	struct rights r = { .writable = true, .user = true };
+	uint64_t f[2], t[2];
+
+	memset(end, 0, sizeof(*end));
+	end->resume = first;
+	if (mmu_va_ranges(l.mode, f, t) == 0)
+		return false;	/* no page tables to list */
+	if (l.mode == MMU_MODE_PAGING32 || l.mode == MMU_MODE_PAE)
+		l.last = last > t[0] ? t[0] : last;
+	if (first > l.last ||
+	    list_table(&l, top_level(l.mode), root_table(pg, l.mode), 0, &r))
+		end->complete = true;
+	if (l.run.len)
+		fn(fn_ctx, &l.run);
+	return end->complete;
 }
 
 /* A bounded text builder: pos counts every byte asked for, so the caller

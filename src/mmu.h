@@ -13,8 +13,14 @@
 #include <stdint.h>
 
 /* Control-register bits the walker looks at (Intel SDM Vol. 3A, 2.5). */
+/* Control register and EFER bits (SDM vol. 3A 2.5, 2.2.1): the one set
+ * vmm uses; their names for display are in gdbstub/x86_bits.h. */
 #define MMU_CR0_PE	(1ull << 0)	/* protected mode enable */
+#define MMU_CR0_MP	(1ull << 1)	/* monitor coprocessor */
+#define MMU_CR0_ET	(1ull << 4)	/* extension type (always 1) */
+#define MMU_CR0_NE	(1ull << 5)	/* numeric error */
 #define MMU_CR0_WP	(1ull << 16)	/* supervisor writes honour R/W */
+#define MMU_CR0_AM	(1ull << 18)	/* alignment mask */
 #define MMU_CR0_PG	(1ull << 31)	/* paging enable */
 #define MMU_CR4_PSE	(1ull << 4)	/* 4 MiB pages in 32-bit paging */
 #define MMU_CR4_PAE	(1ull << 5)	/* 64-bit entries */
@@ -24,6 +30,19 @@
 #define MMU_EFER_LME	(1ull << 8)	/* long mode enable */
 #define MMU_EFER_LMA	(1ull << 10)	/* long mode active */
 #define MMU_EFER_NXE	(1ull << 11)	/* bit 63 of entries is XD */
+
+/* Entry bits shared by every paging mode (SDM 4.3, 4.4.2, 4.5). */
+#define MMU_PTE_P	(1ull << 0)	/* present */
+#define MMU_PTE_RW	(1ull << 1)	/* writable */
+#define MMU_PTE_US	(1ull << 2)	/* user accessible */
+#define MMU_PTE_PWT	(1ull << 3)
+#define MMU_PTE_PCD	(1ull << 4)
+#define MMU_PTE_A	(1ull << 5)	/* accessed */
+#define MMU_PTE_D	(1ull << 6)	/* dirty */
+#define MMU_PTE_PS	(1ull << 7)	/* maps a page, not a table; PAT in a PT entry */
+#define MMU_PTE_G	(1ull << 8)	/* global */
+#define MMU_PTE_LPAT	(1ull << 12)	/* PAT in a 2 MiB, 4 MiB, 1 GiB entry */
+#define MMU_PTE_XD	(1ull << 63)	/* execute disable (with EFER.NXE) */
 
 #define MMU_MAX_LEVELS	5		/* PML5 PML4 PDPT PD PT */
 
@@ -138,5 +157,47 @@ enum mmu_fault mmu_translate(const struct mmu_paging *pg, uint64_t gva,
  * host addresses. Returns the length the full text needs, like snprintf. */
 size_t mmu_format(const struct mmu_walk *w, const void *hva, char *buf,
 		  size_t len);
+
+/* A run of pages found by mmu_list(): len bytes from va mapped to
+ * consecutive guest-physical addresses from pa, in pages of one size, with
+ * the same rights. */
+struct mmu_map {
+	uint64_t va;		/* first address (canonical in long mode) */
+	uint64_t pa;		/* guest-physical address of va */
+	uint64_t len;		/* bytes, a multiple of page_size */
+	uint64_t page_size;	/* 4 KiB, 2 MiB, 4 MiB or 1 GiB */
+	bool writable;		/* R/W = 1 at every level */
+	bool user;		/* U/S = 1 at every level */
+	bool nx;		/* XD = 1 at some level (with EFER.NXE) */
+};
+
+/* Called once per run, in address order; returning false stops the
+ * listing there. */
+typedef bool (*mmu_map_fn)(void *ctx, const struct mmu_map *m);
+
+/* How a listing ended. */
+struct mmu_list_end {
+	uint64_t reads;		/* page-table entries read */
+	bool complete;		/* every entry covering [first, last] seen */
+	bool out_of_reads;	/* !complete because max_reads ran out */
+	uint64_t resume;	/* !complete: a listing from here goes on */
+};
+
+/* The address ranges a paged mode translates, in order: 0-4 GiB in the
+ * 32-bit modes, the two canonical halves in long mode. Returns how many
+ * (0 without paging, or in an invalid state). */
+unsigned int mmu_va_ranges(enum mmu_mode mode, uint64_t first[2],
+			   uint64_t last[2]);
+
+/* List every page the tables map in [first, last] (a page that starts
+ * before first but reaches it counts), visiting the tables depth first
+ * and reading each entry once per path to it: a not-present entry skips
+ * all it covers. At most max_reads entries are read, so looping or
+ * shared tables stay bounded. Entries that fault (not present, reserved
+ * bits, outside RAM) map nothing; rights are not checked. Returns
+ * end->complete. */
+bool mmu_list(const struct mmu_paging *pg, uint64_t first, uint64_t last,
+	      uint64_t max_reads, mmu_read_fn read, void *read_ctx,
+	      mmu_map_fn fn, void *fn_ctx, struct mmu_list_end *end);
 
 #endif

@@ -9,30 +9,16 @@
 #include <errno.h>
 #include <linux/kvm.h>
 #include <string.h>
-#include <sys/ioctl.h>
 
+#include "kvm.h"
+#include "mmu.h"
 #include "modes.h"
 #include "util.h"
 #include "vm.h"
 
-#define CR0_PE	(1u << 0)	/* protection enable */
-#define CR0_MP	(1u << 1)	/* monitor coprocessor */
-#define CR0_ET	(1u << 4)	/* extension type (always 1) */
-#define CR0_NE	(1u << 5)	/* numeric error */
-#define CR0_WP	(1u << 16)	/* write protect, also at CPL0 */
-#define CR0_AM	(1u << 18)	/* alignment mask */
-#define CR0_PG	(1u << 31)	/* paging */
-
-#define CR4_PSE	(1u << 4)	/* 4 MiB pages in 32-bit paging */
-#define CR4_PAE	(1u << 5)	/* 64-bit page table entries */
-
-#define EFER_LME (1u << 8)	/* long mode enable */
-#define EFER_LMA (1u << 10)	/* long mode active */
-
-#define PTE_P	(1u << 0)	/* present */
-#define PTE_RW	(1u << 1)	/* writable */
-#define PTE_US	(1u << 2)	/* user accessible */
-#define PTE_PS	(1u << 7)	/* this entry maps a page, not a table */
+/* CR0 of every paged mode: kvm-hello-world's bits. */
+#define CR0_PAGED	(MMU_CR0_PE | MMU_CR0_MP | MMU_CR0_ET | MMU_CR0_NE | \
+			 MMU_CR0_WP | MMU_CR0_AM | MMU_CR0_PG)
 
 /* GDT selectors; the same table serves every protected and long mode. */
 #define SEL_CODE64	0x08
@@ -142,7 +128,7 @@ static void map_identity(uint64_t *pd, uint64_t ram_size, uint64_t page_size,
 	if (n > max_entries)
 		n = max_entries;
 	for (i = 0; i < n; i++)
-		pd[i] = i * page_size | PTE_P | PTE_RW | PTE_US | PTE_PS;
+		pd[i] = i * page_size | MMU_PTE_P | MMU_PTE_RW | MMU_PTE_US | MMU_PTE_PS;
 }
 
 static void setup_paged32(struct vm *vm, struct kvm_sregs *sregs,
@@ -153,10 +139,10 @@ static void setup_paged32(struct vm *vm, struct kvm_sregs *sregs,
 
 	memset(pd, 0, 4096);
 	for (i = 0; i < n; i++)		/* 4 MiB pages (SDM 4.3, table 4-4) */
-		pd[i] = (i << 22) | PTE_P | PTE_RW | PTE_US | PTE_PS;
+		pd[i] = (i << 22) | MMU_PTE_P | MMU_PTE_RW | MMU_PTE_US | MMU_PTE_PS;
 	sregs->cr3 = l->tables;
-	sregs->cr4 |= CR4_PSE;
-	sregs->cr0 = CR0_PE | CR0_MP | CR0_ET | CR0_NE | CR0_WP | CR0_AM | CR0_PG;
+	sregs->cr4 |= MMU_CR4_PSE;
+	sregs->cr0 = CR0_PAGED;
 }
 
 static void setup_pae(struct vm *vm, struct kvm_sregs *sregs,
@@ -168,11 +154,11 @@ static void setup_pae(struct vm *vm, struct kvm_sregs *sregs,
 	memset(pdpt, 0, 4096);
 	memset(pd, 0, 4096);
 	/* PDPTEs have only P among the permission bits (SDM 4.4.1). */
-	pdpt[0] = (l->tables - 0x1000) | PTE_P;
+	pdpt[0] = (l->tables - 0x1000) | MMU_PTE_P;
 	map_identity(pd, vm->ram_size, 2 << 20, 512);
 	sregs->cr3 = l->tables;
-	sregs->cr4 |= CR4_PAE;
-	sregs->cr0 = CR0_PE | CR0_MP | CR0_ET | CR0_NE | CR0_WP | CR0_AM | CR0_PG;
+	sregs->cr4 |= MMU_CR4_PAE;
+	sregs->cr0 = CR0_PAGED;
 }
 
 /* kvm-hello-world's setup_long_mode: PML4 -> PDPT -> PD with 2 MiB pages. */
@@ -189,13 +175,13 @@ static void setup_long(struct vm *vm, struct kvm_sregs *sregs,
 	memset(pml4, 0, 4096);
 	memset(pdpt, 0, 4096);
 	memset(pd, 0, 4096);
-	pml4[0] = pdpt_gpa | PTE_P | PTE_RW | PTE_US;
-	pdpt[0] = pd_gpa | PTE_P | PTE_RW | PTE_US;
+	pml4[0] = pdpt_gpa | MMU_PTE_P | MMU_PTE_RW | MMU_PTE_US;
+	pdpt[0] = pd_gpa | MMU_PTE_P | MMU_PTE_RW | MMU_PTE_US;
 	map_identity(pd, vm->ram_size, 2 << 20, 512);
 	sregs->cr3 = pml4_gpa;
-	sregs->cr4 |= CR4_PAE;
-	sregs->cr0 = CR0_PE | CR0_MP | CR0_ET | CR0_NE | CR0_WP | CR0_AM | CR0_PG;
-	sregs->efer |= EFER_LME | EFER_LMA;
+	sregs->cr4 |= MMU_CR4_PAE;
+	sregs->cr0 = CR0_PAGED;
+	sregs->efer |= MMU_EFER_LME | MMU_EFER_LMA;
 }
 
 static void setup_real(struct kvm_sregs *sregs, struct kvm_regs *regs,
@@ -225,8 +211,8 @@ int mode_setup(struct vm *vm, int vcpu_fd, enum cpu_mode mode, uint64_t entry)
 	struct kvm_regs regs;
 	struct mode_layout l;
 
-	if (ioctl(vcpu_fd, KVM_GET_SREGS, &sregs) < 0) {
-		pr_err("KVM_GET_SREGS: %s", strerror(errno));
+	if (kvm_ioctl(vcpu_fd, KVM_GET_SREGS, &sregs) < 0) {
+		pr_err("KVM_GET_SREGS: %m");
 		return -1;
 	}
 	memset(&regs, 0, sizeof(regs));
@@ -242,7 +228,7 @@ int mode_setup(struct vm *vm, int vcpu_fd, enum cpu_mode mode, uint64_t entry)
 		regs.rsp = l.stack_top;
 		switch (mode) {
 		case CPU_MODE_PROT:
-			sregs.cr0 = CR0_PE | CR0_ET | CR0_NE;
+			sregs.cr0 = MMU_CR0_PE | MMU_CR0_ET | MMU_CR0_NE;
 			break;
 		case CPU_MODE_PAGED:
 			setup_paged32(vm, &sregs, &l);
@@ -257,14 +243,105 @@ int mode_setup(struct vm *vm, int vcpu_fd, enum cpu_mode mode, uint64_t entry)
 			break;
 		}
 	}
-	if (ioctl(vcpu_fd, KVM_SET_SREGS, &sregs) < 0) {
-		pr_err("KVM_SET_SREGS (%s mode): %s", modes[mode].name,
-		       strerror(errno));
+	if (kvm_ioctl(vcpu_fd, KVM_SET_SREGS, &sregs) < 0) {
+		pr_err("KVM_SET_SREGS (%s mode): %m", modes[mode].name);
 		return -1;
 	}
-	if (ioctl(vcpu_fd, KVM_SET_REGS, &regs) < 0) {
-		pr_err("KVM_SET_REGS: %s", strerror(errno));
+	if (kvm_ioctl(vcpu_fd, KVM_SET_REGS, &regs) < 0) {
+		pr_err("KVM_SET_REGS: %m");
 		return -1;
 	}
 	return 0;
+}
+
+enum cpu_now mode_now(const struct kvm_sregs *s)
+{
+	if (!(s->cr0 & MMU_CR0_PE))
+		return CPU_NOW_REAL;
+	if (s->efer & MMU_EFER_LMA)
+		return s->cs.l ? CPU_NOW_LONG : CPU_NOW_COMPAT;
+	return s->cs.db ? CPU_NOW_PROT32 : CPU_NOW_PROT16;
+}
+
+const char *mode_now_name(enum cpu_now now)
+{
+	static const char *const names[] = {
+		[CPU_NOW_REAL] = "real mode",
+		[CPU_NOW_PROT16] = "16-bit protected mode",
+		[CPU_NOW_PROT32] = "protected mode",
+		[CPU_NOW_COMPAT] = "compatibility mode",
+		[CPU_NOW_LONG] = "long mode",
+	};
+
+	return names[now];
+}
+
+unsigned mode_code_bits(const struct kvm_sregs *s)
+{
+	switch (mode_now(s)) {
+	case CPU_NOW_LONG:
+		return 64;
+	case CPU_NOW_REAL:
+		return 16;
+	default:
+		return s->cs.db ? 32 : 16;
+	}
+}
+
+/* Below 64-bit mode, offsets wrap at the segment's width (SDM 3A 3.3). */
+static uint64_t offset_mask(bool wide)
+{
+	return wide ? 0xffffffffULL : 0xffffULL;
+}
+
+uint64_t mode_linear_pc(const struct kvm_regs *r, const struct kvm_sregs *s)
+{
+	unsigned bits = mode_code_bits(s);
+
+	if (bits == 64)
+		return r->rip;	/* CS.base is ignored in 64-bit mode */
+	return (s->cs.base + (r->rip & offset_mask(bits == 32))) & 0xffffffffULL;
+}
+
+uint64_t mode_linear_sp(const struct kvm_regs *r, const struct kvm_sregs *s)
+{
+	if (mode_now(s) == CPU_NOW_LONG)
+		return r->rsp;
+	/* SS.B picks SP or ESP; real mode's SS is a 16-bit one */
+	return (s->ss.base + (r->rsp & offset_mask(s->ss.db))) & 0xffffffffULL;
+}
+
+bool mode_set_linear_pc(struct kvm_regs *r, struct kvm_sregs *s, uint64_t pc)
+{
+	unsigned bits = mode_code_bits(s);
+	uint64_t off;
+
+	if (bits == 64) {
+		r->rip = pc;
+		return false;
+	}
+	off = (pc - s->cs.base) & 0xffffffffULL;
+	if (bits == 32 || off <= 0xffff || mode_now(s) != CPU_NOW_REAL) {
+		r->rip = off & offset_mask(bits == 32);
+		return false;
+	}
+	/* Real mode, out of CS's reach: the segment of the 64 KiB that
+	 * holds pc (SDM 3A 20.1.1: base = selector * 16). */
+	s->cs.selector = (pc >> 4) & 0xf000;
+	s->cs.base = (uint64_t)s->cs.selector << 4;
+	r->rip = pc - s->cs.base;
+	return true;
+}
+
+void mode_set_linear_sp(struct kvm_regs *r, const struct kvm_sregs *s,
+			uint64_t sp)
+{
+	uint64_t mask;
+
+	if (mode_now(s) == CPU_NOW_LONG) {
+		r->rsp = sp;
+		return;
+	}
+	mask = offset_mask(s->ss.db);
+	r->rsp = (r->rsp & ~mask) | ((sp - s->ss.base) & mask);
 }

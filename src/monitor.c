@@ -7,10 +7,14 @@
 
 #include "gdb_target.h"
 #include "gdbstub.h"
+#include "kvm.h"
 #include "mmu.h"
 #include "monitor.h"
+#include "pagemap.h"
 #include "util.h"
+#include "vcpu.h"
 #include "vm.h"
+#include "x86_bits.h"
 
 #define MAX_ARGS 4
 
@@ -55,39 +59,15 @@ static int cmd_help(struct gdb_target *t, int argc, char **argv,
 	return 0;
 }
 
-struct bit_name {
-	unsigned bit;
-	const char *name;
-};
-
 static void print_bits(struct gdbstub_out *out, const char *reg, uint64_t v,
-		       const struct bit_name *names, size_t n)
+		       enum x86_bits_reg which)
 {
-	char line[256];
-	size_t i, len;
+	char names[200];
 
-	len = snprintf(line, sizeof(line), "%-4s 0x%llx [", reg, (unsigned long long)v);
-	for (i = 0; i < n && len < sizeof(line); i++)
-		if (v & (1ULL << names[i].bit))
-			len += snprintf(line + len, sizeof(line) - len, " %s", names[i].name);
-	gdbstub_out_printf(out, "%s ]\n", line);
+	x86_bits_format(which, v, names, sizeof(names));
+	gdbstub_out_printf(out, "%-4s 0x%llx [%s ]\n", reg,
+			   (unsigned long long)v, names);
 }
-
-static const struct bit_name cr0_bits[] = {
-	{ 0, "PE" }, { 1, "MP" }, { 2, "EM" }, { 3, "TS" }, { 4, "ET" },
-	{ 5, "NE" }, { 16, "WP" }, { 18, "AM" }, { 29, "NW" }, { 30, "CD" },
-	{ 31, "PG" },
-};
-static const struct bit_name cr4_bits[] = {
-	{ 0, "VME" }, { 1, "PVI" }, { 2, "TSD" }, { 3, "DE" }, { 4, "PSE" },
-	{ 5, "PAE" }, { 6, "MCE" }, { 7, "PGE" }, { 8, "PCE" },
-	{ 9, "OSFXSR" }, { 10, "OSXMMEXCPT" }, { 11, "UMIP" }, { 12, "LA57" },
-	{ 16, "FSGSBASE" }, { 17, "PCIDE" }, { 18, "OSXSAVE" }, { 20, "SMEP" },
-	{ 21, "SMAP" }, { 22, "PKE" },
-};
-static const struct bit_name efer_bits[] = {
-	{ 0, "SCE" }, { 8, "LME" }, { 10, "LMA" }, { 11, "NXE" },
-};
 
 static void print_seg(struct gdbstub_out *out, const char *name,
 		      const struct kvm_segment *s)
@@ -115,6 +95,11 @@ static int cmd_regs(struct gdb_target *t, int argc, char **argv,
 			   (unsigned long long)t->regs.rip,
 			   (unsigned long long)t->regs.rsp,
 			   (unsigned long long)t->regs.rflags);
+	/* gdb's $pc and $sp are these (gdb_target.c): CS:IP, SS:SP */
+	gdbstub_out_printf(out, "linear pc 0x%llx  sp 0x%llx  (%s: gdb's $pc and $sp)\n",
+			   (unsigned long long)mode_linear_pc(&t->regs, s),
+			   (unsigned long long)mode_linear_sp(&t->regs, s),
+			   mode_now_name(mode_now(s)));
 	print_seg(out, "cs", &s->cs);
 	print_seg(out, "ds", &s->ds);
 	print_seg(out, "es", &s->es);
@@ -127,12 +112,12 @@ static int cmd_regs(struct gdb_target *t, int argc, char **argv,
 			   (unsigned long long)s->gdt.base, s->gdt.limit);
 	gdbstub_out_printf(out, "idtr base 0x%llx limit 0x%x\n",
 			   (unsigned long long)s->idt.base, s->idt.limit);
-	print_bits(out, "cr0", s->cr0, cr0_bits, sizeof(cr0_bits) / sizeof(cr0_bits[0]));
+	print_bits(out, "cr0", s->cr0, X86_BITS_CR0);
 	gdbstub_out_printf(out, "cr2  0x%llx\ncr3  0x%llx\n",
 			   (unsigned long long)s->cr2, (unsigned long long)s->cr3);
-	print_bits(out, "cr4", s->cr4, cr4_bits, sizeof(cr4_bits) / sizeof(cr4_bits[0]));
+	print_bits(out, "cr4", s->cr4, X86_BITS_CR4);
 	gdbstub_out_printf(out, "cr8  0x%llx\n", (unsigned long long)s->cr8);
-	print_bits(out, "efer", s->efer, efer_bits, sizeof(efer_bits) / sizeof(efer_bits[0]));
+	print_bits(out, "efer", s->efer, X86_BITS_EFER);
 	return 0;
 }
 
@@ -149,6 +134,55 @@ static int cmd_mode(struct gdb_target *t, int argc, char **argv,
 	return 0;
 }
 
+/* The segment register named s ("cs", "ds" ...), or NULL. */
+static const struct kvm_segment *seg_named(const struct gdb_target *t,
+					   const char *s)
+{
+	static const char names[][3] = { "cs", "ds", "es", "fs", "gs", "ss" };
+	const struct kvm_segment *segs[] = { &t->sregs.cs, &t->sregs.ds,
+		&t->sregs.es, &t->sregs.fs, &t->sregs.gs, &t->sregs.ss };
+	size_t i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (!strcmp(s, names[i]))
+			return segs[i];
+	return NULL;
+}
+
+/* ADDR, or SEG:OFF as the CPU would form it. SEG is a segment register
+ * (its base now; in 64-bit mode only fs and gs have one, SDM 3A 3.4.4)
+ * or a number, which is real-mode arithmetic: SEG * 16 + OFF (SDM 3A
+ * 20.1.1) - always for xp (phys), and for walk only in real mode, where
+ * a selector is that. NULL, or why not. */
+static const char *parse_addr(const struct gdb_target *t, char *arg,
+			      bool phys, uint64_t *addr)
+{
+	const struct kvm_segment *seg;
+	char *colon = strchr(arg, ':');
+	uint64_t sel, off;
+	bool in64 = mode_now(&t->sregs) == CPU_NOW_LONG;
+
+	if (!colon)
+		return parse_u64(arg, addr) ? NULL : "";
+	*colon = '\0';
+	if (!parse_u64(colon + 1, &off) || off > 0xffffffffULL)
+		return "";
+	seg = seg_named(t, arg);
+	if (seg) {
+		*addr = (in64 && seg != &t->sregs.fs && seg != &t->sregs.gs ?
+			 0 : seg->base) + off;
+		return NULL;
+	}
+	if (!parse_u64(arg, &sel) || sel > 0xffff)
+		return "";
+	if (!phys && mode_now(&t->sregs) != CPU_NOW_REAL)
+		return "outside real mode a number before ':' is a selector: name a segment register instead (cs:OFF, ds:OFF ...)\n";
+	if (off > 0xffff)
+		return "a real-mode offset is 16 bits (0-0xffff)\n";
+	*addr = sel * 16 + off;
+	return NULL;
+}
+
 static int cmd_walk(struct gdb_target *t, int argc, char **argv,
 		    struct gdbstub_out *out)
 {
@@ -159,12 +193,21 @@ static int cmd_walk(struct gdb_target *t, int argc, char **argv,
 	unsigned acc = MMU_ACC_READ;
 	struct mmu_paging pg;
 	struct mmu_walk w;
-	char text[2048];
+	char text[2048], host[320] = "";
+	const void *hva;
+	const char *why;
 	uint64_t gva;
 	size_t i;
+	bool seg = argc >= 2 && strchr(argv[1], ':');
 
-	if (argc < 2 || argc > 3 || !parse_u64(argv[1], &gva))
+	if (argc < 2 || argc > 3)
 		return usage(out, "walk");
+	why = parse_addr(t, argv[1], false, &gva);
+	if (why) {
+		if (why[0])
+			gdbstub_out_printf(out, "%s", why);
+		return usage(out, "walk");
+	}
 	if (argc == 3) {
 		for (i = 0; i < 3 && strcmp(argv[2], kinds[i].name); i++)
 			;
@@ -172,13 +215,19 @@ static int cmd_walk(struct gdb_target *t, int argc, char **argv,
 			return usage(out, "walk");
 		acc = kinds[i].acc;
 	}
+	if (seg)
+		gdbstub_out_printf(out, "%s:%s is linear 0x%llx\n", argv[1],
+				   argv[1] + strlen(argv[1]) + 1,
+				   (unsigned long long)gva);
 	gdb_target_paging(t, &pg);
 	mmu_translate(&pg, gva, acc, vm_read_phys, t->vm, &w);
 	/* The host address only for a local debugger: over a network it
 	 * would hand out vmm's memory layout (an ASLR leak). */
-	mmu_format(&w, t->local && w.fault == MMU_OK ? vm_gpa(t->vm, w.gpa, 1) : NULL,
-		   text, sizeof(text));
-	gdbstub_out_printf(out, "%s\n", text);
+	hva = t->local && w.fault == MMU_OK ? vm_gpa(t->vm, w.gpa, 1) : NULL;
+	mmu_format(&w, hva, text, sizeof(text));
+	if (hva)
+		pagemap_describe(hva, host, sizeof(host));
+	gdbstub_out_printf(out, "%s%s\n", text, host);
 	return 0;
 }
 
@@ -187,12 +236,19 @@ static int cmd_xp(struct gdb_target *t, int argc, char **argv,
 {
 	uint64_t gpa, len = 16, i;
 	const uint8_t *p;
+	const char *why;
 	char line[128];
 	size_t n = 0;
 
-	if (argc < 2 || argc > 3 || !parse_u64(argv[1], &gpa) ||
+	if (argc < 2 || argc > 3 ||
 	    (argc == 3 && (!parse_u64(argv[2], &len) || len == 0 || len > 4096)))
 		return usage(out, "xp");
+	why = parse_addr(t, argv[1], true, &gpa);
+	if (why) {
+		if (why[0])
+			gdbstub_out_printf(out, "%s", why);
+		return usage(out, "xp");
+	}
 	p = vm_gpa(t->vm, gpa, len);
 	if (!p) {
 		gdbstub_out_printf(out, "0x%llx+%llu is outside guest RAM (0x0-0x%llx)\n",
@@ -295,7 +351,11 @@ static int cmd_catch(struct gdb_target *t, int argc, char **argv,
 			gdbstub_out_printf(out, "deleted catchpoint %u\n", (unsigned)id);
 			return 0;
 		}
-		gdbstub_out_printf(out, "no catchpoint %u\n", (unsigned)id);
+		/* id is parsed 64 bits wide and printed so: 4294967297 is no
+		 * catchpoint, not catchpoint 1 (issue 13). */
+		gdbstub_out_printf(out, "no catchpoint %llu%s\n", (unsigned long long)id,
+				   id == 0 || id >= t->next_catch ?
+				   " (see monitor catch list)" : "");
 		return 0;
 	}
 	return usage(out, "catch");
@@ -317,89 +377,177 @@ static int cmd_console(struct gdb_target *t, int argc, char **argv,
 	return 0;
 }
 
-/* A run of pages mapped alike, for monitor mem. */
-struct map_run {
-	uint64_t va, pa, len, page;
-	bool w, u, nx;
-	bool valid;
+/* monitor trace [on|all|off]: the --trace lines, switched while gdb
+ * watches. They go where --trace said: vmm's stderr or its FILE. */
+static int cmd_trace(struct gdb_target *t, int argc, char **argv,
+		     struct gdbstub_out *out)
+{
+	if (argc == 2 && !strcmp(argv[1], "on"))
+		kvm_trace_set(true, false);
+	else if (argc == 2 && !strcmp(argv[1], "all"))
+		kvm_trace_set(true, true);
+	else if (argc == 2 && !strcmp(argv[1], "off"))
+		kvm_trace_set(false, false);
+	else if (argc != 1)
+		return usage(out, "trace");
+	if (!kvm_tracing) {
+		gdbstub_out_printf(out, "trace off\n");
+		return 0;
+	}
+	gdbstub_out_printf(out, "trace on: every KVM ioctl and exit goes to %s%s, %s\n",
+			   strcmp(kvm_trace_where(), "stderr") ? "" : "vmm's ",
+			   kvm_trace_where(), kvm_trace_folds() ?
+			   "identical exits in a row folded (trace all: each one)" :
+			   "each exit on its own line");
+	return 0;
+}
+
+/* One row of monitor exits: since the start, since the last stop. */
+static void exits_row(struct gdbstub_out *out, const char *what, uint64_t all,
+		      uint64_t last)
+{
+	gdbstub_out_printf(out, "%-26s %12llu %16llu\n", what,
+			   (unsigned long long)all, (unsigned long long)all - last);
+}
+
+static int cmd_exits(struct gdb_target *t, int argc, char **argv,
+		     struct gdbstub_out *out)
+{
+	const struct kvm_exit_counts *c = &t->vcpu->exits, *m = &t->vcpu->exits_mark;
+	char what[48];
+	unsigned i;
+
+	if (argc != 1)
+		return usage(out, "exits");
+	gdbstub_out_printf(out, "%-26s %12s %16s\n", "KVM_RUN returned",
+			   "since start", "since last stop");
+	for (i = 0; i < KVM_EXITS_REASONS; i++) {
+		if (!c->reason[i])
+			continue;
+		exits_row(out, i == KVM_EXITS_REASONS - 1 ? "other exit reasons" :
+			  vcpu_exit_name(i), c->reason[i], m->reason[i]);
+		if (i != KVM_EXIT_IO)
+			continue;
+		for (unsigned p = 0; p < c->nports; p++) {
+			snprintf(what, sizeof(what), "  port 0x%x %s", c->port[p].port,
+				 c->port[p].out ? "out" : "in");
+			exits_row(out, what, c->port[p].n,
+				  kvm_exits_port(m, c->port[p].port, c->port[p].out));
+		}
+		if (c->other_ports)
+			exits_row(out, "  other ports", c->other_ports, m->other_ports);
+	}
+	exits_row(out, "all exits", c->total, m->total);
+	exits_row(out, "EINTR (kicked, no exit)", c->eintr, m->eintr);
+	return 0;
+}
+
+/* monitor mem's bounds. Each address range (the two canonical halves in
+ * long mode) gets its share, so tables that loop in one half cannot hide
+ * the other: a higher-half kernel is listed whatever its user half holds.
+ * 800,000 entry reads cost less than the 200,000 four-level walks the
+ * command made before it listed by table: 11 ms against 21 (best of 20,
+ * bench/mem.sh on tables built to cost the most). */
+#define MEM_MAX_READS	800000
+#define MEM_MAX_RUNS	256
+
+struct mem_out {
+	struct gdbstub_out *out;
+	unsigned int shown, max_shown;	/* in this range */
+	unsigned int total;		/* in every range */
+	bool stopped;			/* a range was cut short */
 };
 
-static void print_run(struct gdbstub_out *out, const struct map_run *r)
+static bool mem_print(void *ctx, const struct mmu_map *r)
 {
-	const char *unit = r->page >= (1ULL << 30) ? "GiB" :
-			   r->page >= (1ULL << 20) ? "MiB" : "KiB";
-	unsigned shift = r->page >= (1ULL << 30) ? 30 : r->page >= (1ULL << 20) ? 20 : 10;
+	struct mem_out *m = ctx;
+	const char *unit = r->page_size >= (1ULL << 30) ? "GiB" :
+			   r->page_size >= (1ULL << 20) ? "MiB" : "KiB";
+	unsigned shift = r->page_size >= (1ULL << 30) ? 30 :
+			 r->page_size >= (1ULL << 20) ? 20 : 10;
 
-	gdbstub_out_printf(out, "0x%llx-0x%llx -> 0x%llx-0x%llx  %llu %s pages x%llu  R%s%s%s\n",
+	gdbstub_out_printf(m->out, "0x%llx-0x%llx -> 0x%llx-0x%llx  %llu %s pages x%llu  R%s%s%s\n",
 			   (unsigned long long)r->va, (unsigned long long)(r->va + r->len - 1),
 			   (unsigned long long)r->pa, (unsigned long long)(r->pa + r->len - 1),
-			   (unsigned long long)(r->page >> shift), unit,
-			   (unsigned long long)(r->len / r->page),
-			   r->w ? " W" : "", r->u ? " U" : "", r->nx ? " NX" : "");
+			   (unsigned long long)(r->page_size >> shift), unit,
+			   (unsigned long long)(r->len / r->page_size),
+			   r->writable ? " W" : "", r->user ? " U" : "", r->nx ? " NX" : "");
+	m->total++;
+	return ++m->shown < m->max_shown;
 }
 
-/* How much address space the level of a not-present entry covers. */
-static uint64_t level_span(const struct mmu_walk *w)
+/* List one range; if the listing stops early, say where and why. */
+static void mem_range(struct gdb_target *t, const struct mmu_paging *pg,
+		      uint64_t first, uint64_t last, unsigned int share,
+		      struct mem_out *m)
 {
-	unsigned level = w->fault_level ? w->fault_level : 1;
-	unsigned bits = w->mode == MMU_MODE_PAGING32 ? 12 + 10 * (level - 1) :
-			12 + 9 * (level - 1);
+	struct mmu_list_end end;
 
-	return bits >= 64 ? 0 : 1ULL << bits;
+	m->shown = 0;
+	m->max_shown = MEM_MAX_RUNS / share;
+	if (mmu_list(pg, first, last, MEM_MAX_READS / share, vm_read_phys,
+		     t->vm, mem_print, m, &end))
+		return;
+	m->stopped = true;
+	if (end.out_of_reads)
+		gdbstub_out_printf(m->out, "(stopped at 0x%llx: read %llu page-table entries, the most one listing of this range reads)\n",
+				   (unsigned long long)end.resume,
+				   (unsigned long long)end.reads);
+	else
+		gdbstub_out_printf(m->out, "(stopped at 0x%llx: %u ranges shown, the most one listing of this range shows)\n",
+				   (unsigned long long)end.resume, m->shown);
+	gdbstub_out_printf(m->out, "(monitor mem 0x%llx lists on from there)\n",
+			   (unsigned long long)end.resume);
 }
 
+/* monitor mem [GVA]: every mapping from GVA (default 0) to the top of
+ * the address space, canonical high addresses included. */
 static int cmd_mem(struct gdb_target *t, int argc, char **argv,
 		   struct gdbstub_out *out)
 {
-	struct map_run run = { 0 };
+	struct mem_out m = { .out = out };
+	uint64_t first[2], last[2], from = 0;
 	struct mmu_paging pg;
-	struct mmu_walk w;
-	uint64_t va = 0, end, step;
-	unsigned iter = 0, shown = 0;
+	unsigned int n, i;
 	enum mmu_mode mode;
 
-	if (argc != 1)
+	if (argc > 2 || (argc == 2 && !parse_u64(argv[1], &from)))
 		return usage(out, "mem");
 	gdb_target_paging(t, &pg);
 	mode = mmu_mode(&pg);
-	if (mode == MMU_MODE_REAL || mode == MMU_MODE_PROTECTED) {
+	n = mmu_va_ranges(mode, first, last);
+	if (n == 0) {
 		gdbstub_out_printf(out, "%s: no paging; linear addresses are physical: 0x0-0x%llx is RAM\n",
 				   mmu_mode_name(mode), (unsigned long long)(t->vm->ram_size - 1));
 		return 0;
 	}
-	end = mode == MMU_MODE_LONG4 ? 1ULL << 47 : mode == MMU_MODE_LONG5 ? 1ULL << 56 : 1ULL << 32;
-	gdbstub_out_printf(out, "%s, CR3 0x%llx (lower half)\n", mmu_mode_name(mode),
+	gdbstub_out_printf(out, "%s, CR3 0x%llx\n", mmu_mode_name(mode),
 			   (unsigned long long)t->sregs.cr3);
-	while (va < end && iter++ < 200000 && shown < 256) {
-		mmu_translate(&pg, va, MMU_ACC_READ, vm_read_phys, t->vm, &w);
-		if (!w.have_gpa) {
-			step = level_span(&w);
-			if (!step)
-				break;
-			va = (va & ~(step - 1)) + step;
-			continue;
-		}
-		step = w.page_size;
-		if (run.valid && run.va + run.len == va && run.pa + run.len == w.gpa &&
-		    run.page == step && run.w == w.writable && run.u == w.user &&
-		    run.nx == w.nx) {
-			run.len += step;
-		} else {
-			if (run.valid) {
-				print_run(out, &run);
-				shown++;
-			}
-			run = (struct map_run){ va, w.gpa, step, step, w.writable,
-						w.user, w.nx, true };
-		}
-		va += step;
+	if (from > last[n - 1]) {
+		gdbstub_out_printf(out, "0x%llx is above the last address this mode translates (0x%llx)\n",
+				   (unsigned long long)from, (unsigned long long)last[n - 1]);
+		return 0;
 	}
-	if (run.valid)
-		print_run(out, &run);
-	else
+	for (i = 0; i < n; i++) {
+		if (from > last[i])
+			continue;
+		mem_range(t, &pg, from > first[i] ? from : first[i], last[i],
+			  n, &m);
+	}
+	if (m.total == 0 && !m.stopped)
 		gdbstub_out_printf(out, "nothing mapped\n");
-	if (iter >= 200000 || shown >= 256)
-		gdbstub_out_printf(out, "(stopped early: too many mappings to list)\n");
+	return 0;
+}
+
+/* monitor record ...: record.c does the work, on the parked vCPU. */
+static int cmd_record(struct gdb_target *t, int argc, char **argv,
+		      struct gdbstub_out *out)
+{
+	char buf[1024];
+	int n = record_command(&t->rec, argc, argv, buf, sizeof(buf));
+
+	if (n > 0)
+		gdbstub_out_write(out, buf, strlen(buf));
 	return 0;
 }
 
@@ -407,11 +555,14 @@ static const struct monitor_cmd commands[] = {
 	{ "help", "", "this list", cmd_help },
 	{ "regs", "", "segments, GDTR/IDTR, control registers, decoded", cmd_regs },
 	{ "mode", "", "the CPU mode (real, protected, paging) and CPL", cmd_mode },
-	{ "walk", "GVA [read|write|exec]", "translate GVA through the guest's page tables, level by level", cmd_walk },
-	{ "xp", "GPA [LEN]", "guest-physical memory, bypassing the page tables (LEN <= 4096)", cmd_xp },
-	{ "mem", "", "the guest's mappings: virtual -> physical ranges, page size, R/W/U/NX", cmd_mem },
+	{ "walk", "GVA|SEG:OFF [read|write|exec]", "translate GVA (or SEG:OFF) through the guest's page tables, level by level", cmd_walk },
+	{ "xp", "GPA|SEG:OFF [LEN]", "guest-physical memory, bypassing the page tables (LEN <= 4096; SEG:OFF is SEG*16+OFF, or a segment register's base+OFF)", cmd_xp },
+	{ "mem", "[GVA]", "the guest's mappings (from GVA): virtual -> physical ranges, page size, R/W/U/NX", cmd_mem },
 	{ "catch", "io PORT[-PORT] [in|out|both] | hlt | list | delete N", "stop after port I/O (or at HLT), naming the port and data", cmd_catch },
 	{ "console", "[gdb|stdout]", "mirror port 0xe9 output into gdb's console, or not", cmd_console },
+	{ "record", "[on|off|status|limit STEPS [MIB]|interval STEPS|hash]", "reverse execution's history: on or off, how much is kept, a hash of RAM", cmd_record },
+	{ "trace", "[on|all|off]", "trace every KVM ioctl and exit on vmm's stderr (as --trace)", cmd_trace },
+	{ "exits", "", "KVM_RUN's exits by reason and port: since start, since the last stop", cmd_exits },
 	{ NULL, NULL, NULL, NULL },
 };
 

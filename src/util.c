@@ -13,12 +13,15 @@
 #include "util.h"
 
 int log_verbose;
+void (*log_before)(void);
 
 static void vlog(const char *prefix, const char *fmt, va_list ap)
 {
 	char line[1024];
 
 	vsnprintf(line, sizeof(line), fmt, ap);
+	if (log_before)
+		log_before();
 	fprintf(stderr, "vmm: %s%s\n", prefix, line);
 }
 
@@ -62,6 +65,8 @@ void pr_strategy(const char *feature, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(choice, sizeof(choice), fmt, ap);
 	va_end(ap);
+	if (log_before)
+		log_before();
 	fprintf(stderr, "vmm: strategy: %s: %s\n", feature, choice);
 }
 

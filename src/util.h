@@ -17,6 +17,9 @@ enum vmm_status {
 };
 
 extern int log_verbose;		/* --verbose: pr_info() prints */
+/* Called before each message (console.c: the guest's buffered output goes
+ * first, so stdout and stderr read in the order things happened). */
+extern void (*log_before)(void);
 
 void pr_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void pr_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

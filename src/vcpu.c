@@ -1,56 +1,86 @@
 /* vcpu.c - the KVM_RUN loop: one flat switch on exit_reason.
  *
  * KVM_RUN enters the guest and returns when it needs userspace: the reason
- * is in the kvm_run structure mmap()ed from the vCPU fd. Port I/O is
- * handled here and the loop goes on; everything else is handed back.
+ * is in the kvm_run structure mmap()ed from the vCPU fd. Port I/O and
+ * MMIO go to their buses (bus.c) and the loop goes on; a debugger's
+ * hooks (debug.c) say what a debug exit or a HLT means; everything else
+ * ends the run with a stop record (stop.h) for the caller.
  */
 #include <errno.h>
 #include <linux/kvm.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "pio.h"
+#include "bus.h"
+#include "coalesced.h"
+#include "kvm.h"
+#include "mmu.h"
 #include "util.h"
 #include "vcpu.h"
 #include "vm.h"
+#include "x86_bits.h"
 
 volatile sig_atomic_t vcpu_signal;
 volatile sig_atomic_t vcpu_quit_signal;
+volatile sig_atomic_t vcpu_tick;
 static struct kvm_run *volatile kick_run;	/* for the signal handler */
 
-int vcpu_create(struct vm *vm, struct pio_bus *pio, struct vcpu *vcpu)
+int vcpu_create(struct vm *vm, struct bus *pio, struct bus *mmio,
+		struct vcpu *vcpu)
 {
 	vcpu->vm = vm;
 	vcpu->pio = pio;
+	vcpu->mmio = mmio;
+	vcpu->hooks = NULL;
+	vcpu->stepping = false;
+	vcpu->completing = false;
 	vcpu->run = MAP_FAILED;
-	vcpu->fd = ioctl(vm->vm_fd, KVM_CREATE_VCPU, 0);
+	memset(&vcpu->exits, 0, sizeof(vcpu->exits));
+	memset(&vcpu->exits_mark, 0, sizeof(vcpu->exits_mark));
+	vcpu->fd = kvm_ioctl(vm->vm_fd, KVM_CREATE_VCPU, NULL);
 	if (vcpu->fd < 0) {
-		pr_err("KVM_CREATE_VCPU: %s", strerror(errno));
+		pr_err("KVM_CREATE_VCPU: %m");
+		return -1;
+	}
+	/* The size of the kvm_run area is the system's to tell, asked where
+	 * it is needed, as kvm-hello-world does. */
+	vm->run_size = kvm_ioctl(vm->kvm_fd, KVM_GET_VCPU_MMAP_SIZE, NULL);
+	if (vm->run_size < (int)sizeof(struct kvm_run)) {
+		pr_err("KVM_GET_VCPU_MMAP_SIZE: %m");
+		vcpu_destroy(vcpu);
 		return -1;
 	}
 	vcpu->run = mmap(NULL, vm->run_size, PROT_READ | PROT_WRITE,
 			 MAP_SHARED, vcpu->fd, 0);
 	if (vcpu->run == MAP_FAILED) {
-		pr_err("mmap of the vCPU's kvm_run: %s", strerror(errno));
+		pr_err("mmap of the vCPU's kvm_run: %m");
 		vcpu_destroy(vcpu);
 		return -1;
 	}
-	if (vm->cpuid && ioctl(vcpu->fd, KVM_SET_CPUID2, vm->cpuid) < 0)
-		pr_warn("KVM_SET_CPUID2: %s; the guest sees no CPUID",
-			strerror(errno));
+	kvm_trace_note("mmap(NULL, %d, PROT_READ|PROT_WRITE, MAP_SHARED, %d, 0) = %p: the vCPU's kvm_run, shared with KVM",
+		       vm->run_size, vcpu->fd, (void *)vcpu->run);
+	kvm_trace_vcpu(vcpu->fd, vcpu->run);
+	if (vm->cpuid && kvm_ioctl(vcpu->fd, KVM_SET_CPUID2, vm->cpuid) < 0)
+		pr_warn("KVM_SET_CPUID2: %m; the guest sees no CPUID");
 	return 0;
+}
+
+void vcpu_exits_mark(struct vcpu *vcpu)
+{
+	vcpu->exits_mark = vcpu->exits;
 }
 
 void vcpu_destroy(struct vcpu *vcpu)
 {
 	if (kick_run == vcpu->run)
 		kick_run = NULL;
-	if (vcpu->run != MAP_FAILED)
+	if (vcpu->run != MAP_FAILED) {
+		kvm_trace_vcpu_gone(vcpu->fd);
 		munmap(vcpu->run, vcpu->vm->run_size);
+	}
 	vcpu->run = MAP_FAILED;
 	if (vcpu->fd >= 0)
 		close(vcpu->fd);
@@ -65,6 +95,12 @@ static void on_signal(int sig)
 {
 	struct kvm_run *run = kick_run;
 
+	if (sig == SIGUSR2) {		/* the debug layer's watchdog */
+		vcpu_tick = 1;
+		if (run)
+			run->immediate_exit = 1;
+		return;
+	}
 	vcpu_signal = sig;
 	if (sig == SIGINT || sig == SIGTERM || sig == SIGHUP)
 		vcpu_quit_signal = sig;
@@ -74,7 +110,8 @@ static void on_signal(int sig)
 
 int vcpu_signals_install(struct vcpu *vcpu)
 {
-	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGALRM, SIGUSR1 };
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGALRM, SIGUSR1,
+				    SIGUSR2 };
 	struct sigaction sa;
 	size_t i;
 
@@ -84,7 +121,7 @@ int vcpu_signals_install(struct vcpu *vcpu)
 	sigemptyset(&sa.sa_mask);
 	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
 		if (sigaction(sigs[i], &sa, NULL) < 0) {
-			pr_err("sigaction: %s", strerror(errno));
+			pr_err("sigaction: %m");
 			return -1;
 		}
 	}
@@ -92,129 +129,194 @@ int vcpu_signals_install(struct vcpu *vcpu)
 	return 0;
 }
 
-/* Port I/O; true if a catchpoint wants the guest stopped after it. */
-static bool handle_io(struct vcpu *vcpu)
+/* KVM_RUN, counted: every return is one for monitor exits. The OUTs KVM
+ * coalesced while the guest ran came before whatever brought it out, so
+ * they go to the console first (issue 17; errno is the ioctl's). */
+static int enter_guest(struct vcpu *vcpu)
 {
-	struct kvm_run *run = vcpu->run;
-	uint8_t *data = (uint8_t *)run + run->io.data_offset;
-	bool out = run->io.direction == KVM_EXIT_IO_OUT;
+	int r = kvm_ioctl(vcpu->fd, KVM_RUN, NULL), err = errno;
 
-	pio_dispatch(vcpu->pio, run->io.port, out, data, run->io.size,
-		     run->io.count);
-	return vcpu->io_catch &&
-	       vcpu->io_catch(vcpu->io_catch_ctx, run->io.port, out, data,
-			      run->io.size, run->io.count);
+	kvm_exits_count(&vcpu->exits, vcpu->run, r);
+	coalesced_drain(vcpu->coalesced);
+	errno = err;
+	return r;
 }
 
-enum vcpu_stop vcpu_run(struct vcpu *vcpu)
+static void access_exit(struct vcpu *vcpu, enum bus_space space,
+			struct stop *stop);
+static void internal_error_exit(struct vcpu *vcpu, struct stop *stop);
+
+/* Finish the instruction behind an I/O or MMIO exit without running the
+ * next one: one KVM_RUN with immediate_exit set. Needed to stop right
+ * after the access (kvm_pvm otherwise runs the next instruction
+ * unreported when stepping; upstream KVM reports the step as
+ * KVM_EXIT_DEBUG from this same run). A stop a device asked for stands;
+ * otherwise the vCPU was stepping and the step is done.
+ *
+ * One instruction may need more than one exit: KVM splits an access
+ * wider than 8 bytes (a 16-byte SSE load or store) into 8-byte MMIO
+ * fragments, each its own exit from this same completing run; and the
+ * emulator may give up after the first fragments (an internal error).
+ * Each goes where it would have gone in vcpu_run(). */
+static void complete_access(struct vcpu *vcpu, struct stop *stop)
 {
 	struct kvm_run *run = vcpu->run;
+	int r;
 
 	for (;;) {
-		if (ioctl(vcpu->fd, KVM_RUN, 0) < 0) {
-			if (errno == EINTR || errno == EAGAIN) {
-				run->immediate_exit = 0;
-				return VCPU_KICK;
+		run->immediate_exit = 1;
+		r = enter_guest(vcpu);
+		/* A kick that came meanwhile must still stop the next run. */
+		run->immediate_exit = vcpu_signal != 0 || vcpu_quit_signal != 0;
+		if (r < 0 && errno != EINTR && errno != EAGAIN) {
+			pr_err("KVM_RUN (completing an access): %m");
+			stop->reason = STOP_ERROR;
+			return;
+		}
+		if (r < 0 || run->exit_reason != KVM_EXIT_MMIO)
+			break;
+		access_exit(vcpu, BUS_MMIO, stop);	/* the next fragment */
+		if (stop->reason == STOP_CRASH || stop->reason == STOP_ERROR)
+			return;
+	}
+	if (r == 0 && run->exit_reason == KVM_EXIT_INTERNAL_ERROR) {
+		internal_error_exit(vcpu, stop);
+		return;
+	}
+	if (r == 0 && run->exit_reason != KVM_EXIT_DEBUG &&
+	    run->exit_reason != KVM_EXIT_HLT) {
+		stop->reason = STOP_CRASH;
+		return;
+	}
+	if (stop->reason != STOP_NONE)
+		return;
+	if (vcpu->hooks && vcpu->hooks->debug)
+		vcpu->hooks->debug(vcpu->hooks->ctx, NULL, stop);
+	else
+		stop->reason = STOP_STEP;
+}
+
+/* KVM_EXIT_IO and KVM_EXIT_MMIO: the access goes to its bus. */
+static void access_exit(struct vcpu *vcpu, enum bus_space space,
+			struct stop *stop)
+{
+	struct kvm_run *run = vcpu->run;
+	struct bus *bus = space == BUS_PIO ? vcpu->pio : vcpu->mmio;
+	struct bus_access a;
+	enum bus_result r;
+
+	if (space == BUS_PIO)
+		a = (struct bus_access){ BUS_PIO, run->io.port,
+			(uint8_t *)run + run->io.data_offset, run->io.size,
+			run->io.direction == KVM_EXIT_IO_OUT, false, run->io.count };
+	else
+		a = (struct bus_access){ BUS_MMIO, run->mmio.phys_addr,
+			run->mmio.data, run->mmio.len, run->mmio.is_write,
+			false, 1 };
+	r = bus ? bus_dispatch(bus, &a, stop) : BUS_UNCLAIMED;
+	if (r == BUS_UNCLAIMED) {
+		stop->reason = STOP_CRASH;
+		return;
+	}
+	if ((r == BUS_STOP || vcpu->stepping) && !vcpu->completing) {
+		vcpu->completing = true;
+		complete_access(vcpu, stop);
+		vcpu->completing = false;
+	}
+}
+
+/* The guest-physical address of the instruction at CS:RIP, or false. */
+static bool fetch_gpa(struct vcpu *vcpu, uint64_t *gpa)
+{
+	struct kvm_sregs s;
+	struct kvm_regs r;
+	struct mmu_paging pg;
+	struct mmu_walk w;
+
+	if (kvm_ioctl(vcpu->fd, KVM_GET_REGS, &r) < 0 ||
+	    kvm_ioctl(vcpu->fd, KVM_GET_SREGS, &s) < 0)
+		return false;
+	vm_paging(vcpu->vm, &s, r.rflags, &pg);
+	pg.seg_base = 0;
+	pg.seg_limit = UINT32_MAX;
+	if (mmu_translate(&pg, s.cs.base + r.rip, MMU_ACC_FETCH, vm_read_phys,
+			  vcpu->vm, &w) != MMU_OK && !w.have_gpa)
+		return false;
+	*gpa = w.gpa;
+	return true;
+}
+
+/* KVM_EXIT_INTERNAL_ERROR: KVM could not do what the guest did. An
+ * instruction fetch from RAM that vmm took away from the guest (a
+ * page-protection watchpoint) is the MMIO bus's to handle, as a fetch;
+ * anything else is a crash. */
+static void internal_error_exit(struct vcpu *vcpu, struct stop *stop)
+{
+	uint8_t none[8];		/* a fetch carries no data */
+	struct bus_access a = { .space = BUS_MMIO, .data = none, .fetch = true,
+				.count = 1 };
+
+	if (!vcpu->mmio || !vcpu->mmio->n || !fetch_gpa(vcpu, &a.addr) ||
+	    bus_dispatch(vcpu->mmio, &a, stop) == BUS_UNCLAIMED)
+		stop->reason = STOP_CRASH;
+}
+
+enum stop_reason vcpu_run(struct vcpu *vcpu, struct stop *stop)
+{
+	const struct vcpu_hooks *h = vcpu->hooks;
+	struct kvm_run *run = vcpu->run;
+
+	stop->reason = STOP_NONE;
+	stop->stepped_hlt = false;
+	stop->note[0] = '\0';
+	while (stop->reason == STOP_NONE) {
+		if (enter_guest(vcpu) < 0) {
+			if (errno != EINTR && errno != EAGAIN) {
+				pr_err("KVM_RUN: %m");
+				stop->reason = STOP_ERROR;
+				break;
 			}
-			pr_err("KVM_RUN: %s", strerror(errno));
-			return VCPU_ERROR;
+			run->immediate_exit = 0;
+			stop->reason = STOP_KICK;
+			break;
 		}
 		switch (run->exit_reason) {
 		case KVM_EXIT_IO:
-			if (handle_io(vcpu) || vcpu->stepping)
-				return VCPU_IO_STEP;
-			continue;
+			access_exit(vcpu, BUS_PIO, stop);
+			break;
+		case KVM_EXIT_MMIO:
+			access_exit(vcpu, BUS_MMIO, stop);
+			break;
 		case KVM_EXIT_HLT:
-			return VCPU_HALT;
+			stop->reason = STOP_HALT;
+			if (h && h->halt)
+				h->halt(h->ctx, stop);
+			break;
 		case KVM_EXIT_DEBUG:
-			return VCPU_DEBUG;
+			if (h && h->debug)
+				h->debug(h->ctx, &run->debug.arch, stop);
+			else
+				stop->reason = STOP_DEBUG;
+			break;
 		case KVM_EXIT_INTR:
 			run->immediate_exit = 0;
-			return VCPU_KICK;
-		case KVM_EXIT_SHUTDOWN:
-		case KVM_EXIT_FAIL_ENTRY:
+			stop->reason = STOP_KICK;
+			break;
 		case KVM_EXIT_INTERNAL_ERROR:
-		case KVM_EXIT_MMIO:
+			internal_error_exit(vcpu, stop);
+			break;
+		case KVM_EXIT_SHUTDOWN:
+			stop->reason = STOP_CRASH;
+			if (h && h->shutdown)
+				h->shutdown(h->ctx, stop);
+			break;
+		case KVM_EXIT_FAIL_ENTRY:
 		default:
-			return VCPU_CRASH;
+			stop->reason = STOP_CRASH;
+			break;
 		}
 	}
-}
-
-enum vcpu_stop vcpu_complete_io(struct vcpu *vcpu)
-{
-	struct kvm_run *run = vcpu->run;
-
-	run->immediate_exit = 1;
-	if (ioctl(vcpu->fd, KVM_RUN, 0) < 0) {
-		/* A kick that came meanwhile must still stop the next run. */
-		run->immediate_exit = vcpu_signal != 0 || vcpu_quit_signal != 0;
-		if (errno == EINTR || errno == EAGAIN)
-			return VCPU_DEBUG;	/* done, nothing more ran */
-		pr_err("KVM_RUN (completing I/O): %s", strerror(errno));
-		return VCPU_ERROR;
-	}
-	run->immediate_exit = vcpu_signal != 0 || vcpu_quit_signal != 0;
-	if (run->exit_reason == KVM_EXIT_DEBUG)
-		return VCPU_DEBUG;
-	if (run->exit_reason == KVM_EXIT_HLT)
-		return VCPU_HALT;
-	return VCPU_CRASH;
-}
-
-const char *vcpu_exit_name(uint32_t reason)
-{
-	static const char *const names[] = {
-		[KVM_EXIT_UNKNOWN] = "KVM_EXIT_UNKNOWN",
-		[KVM_EXIT_EXCEPTION] = "KVM_EXIT_EXCEPTION",
-		[KVM_EXIT_IO] = "KVM_EXIT_IO",
-		[KVM_EXIT_HYPERCALL] = "KVM_EXIT_HYPERCALL",
-		[KVM_EXIT_DEBUG] = "KVM_EXIT_DEBUG",
-		[KVM_EXIT_HLT] = "KVM_EXIT_HLT",
-		[KVM_EXIT_MMIO] = "KVM_EXIT_MMIO",
-		[KVM_EXIT_IRQ_WINDOW_OPEN] = "KVM_EXIT_IRQ_WINDOW_OPEN",
-		[KVM_EXIT_SHUTDOWN] = "KVM_EXIT_SHUTDOWN",
-		[KVM_EXIT_FAIL_ENTRY] = "KVM_EXIT_FAIL_ENTRY",
-		[KVM_EXIT_INTR] = "KVM_EXIT_INTR",
-		[KVM_EXIT_SET_TPR] = "KVM_EXIT_SET_TPR",
-		[KVM_EXIT_TPR_ACCESS] = "KVM_EXIT_TPR_ACCESS",
-		[KVM_EXIT_NMI] = "KVM_EXIT_NMI",
-		[KVM_EXIT_INTERNAL_ERROR] = "KVM_EXIT_INTERNAL_ERROR",
-	};
-
-	if (reason < sizeof(names) / sizeof(names[0]) && names[reason])
-		return names[reason];
-	return "an unexpected KVM exit";
-}
-
-void vcpu_describe_exit(const struct vcpu *vcpu, char *buf, size_t len)
-{
-	const struct kvm_run *run = vcpu->run;
-	const char *name = vcpu_exit_name(run->exit_reason);
-
-	switch (run->exit_reason) {
-	case KVM_EXIT_SHUTDOWN:
-		snprintf(buf, len, "%s: the guest triple-faulted (an exception it could not handle) or the host refused its CPU state", name);
-		break;
-	case KVM_EXIT_MMIO:
-		snprintf(buf, len, "%s: the guest %s %u bytes at GPA 0x%llx, where there is no RAM and no device",
-			 name, run->mmio.is_write ? "wrote" : "read",
-			 run->mmio.len, (unsigned long long)run->mmio.phys_addr);
-		break;
-	case KVM_EXIT_FAIL_ENTRY:
-		snprintf(buf, len, "%s: the CPU refused to enter the guest (hardware entry failure reason 0x%llx)",
-			 name, (unsigned long long)run->fail_entry.hardware_entry_failure_reason);
-		break;
-	case KVM_EXIT_INTERNAL_ERROR:
-		snprintf(buf, len, "%s: KVM could not handle what the guest did (suberror %u%s)",
-			 name, run->internal.suberror,
-			 run->internal.suberror == KVM_INTERNAL_ERROR_EMULATION ?
-			 ": instruction emulation failed" : "");
-		break;
-	default:
-		snprintf(buf, len, "%s (exit reason %u)", name, run->exit_reason);
-		break;
-	}
+	return stop->reason;
 }
 
 static void dump_seg(FILE *out, const char *name, const struct kvm_segment *s)
@@ -227,12 +329,13 @@ static void dump_seg(FILE *out, const char *name, const struct kvm_segment *s)
 
 void vcpu_dump(const struct vcpu *vcpu, FILE *out)
 {
+	char cr0[160], cr4[200], efer[80];
 	struct kvm_regs r;
 	struct kvm_sregs s;
 
-	if (ioctl(vcpu->fd, KVM_GET_REGS, &r) < 0 ||
-	    ioctl(vcpu->fd, KVM_GET_SREGS, &s) < 0) {
-		fprintf(out, "  (registers unavailable: %s)\n", strerror(errno));
+	if (kvm_ioctl(vcpu->fd, KVM_GET_REGS, &r) < 0 ||
+	    kvm_ioctl(vcpu->fd, KVM_GET_SREGS, &s) < 0) {
+		fprintf(out, "  (registers unavailable: %m)\n");
 		return;
 	}
 	fprintf(out, "  rip 0x%llx  rsp 0x%llx  rbp 0x%llx  rflags 0x%llx\n",
@@ -244,8 +347,11 @@ void vcpu_dump(const struct vcpu *vcpu, FILE *out)
 	dump_seg(out, "cs", &s.cs);
 	dump_seg(out, "ds", &s.ds);
 	dump_seg(out, "ss", &s.ss);
-	fprintf(out, "  cr0 0x%llx  cr2 0x%llx  cr3 0x%llx  cr4 0x%llx  efer 0x%llx\n",
-		s.cr0, s.cr2, s.cr3, s.cr4, s.efer);
+	x86_bits_format(X86_BITS_CR0, s.cr0, cr0, sizeof(cr0));
+	x86_bits_format(X86_BITS_CR4, s.cr4, cr4, sizeof(cr4));
+	x86_bits_format(X86_BITS_EFER, s.efer, efer, sizeof(efer));
+	fprintf(out, "  cr0 0x%llx [%s ]  cr2 0x%llx  cr3 0x%llx  cr4 0x%llx [%s ]  efer 0x%llx [%s ]\n",
+		s.cr0, cr0, s.cr2, s.cr3, s.cr4, cr4, s.efer, efer);
 	fprintf(out, "  gdt base 0x%llx limit 0x%x  idt base 0x%llx limit 0x%x\n",
 		s.gdt.base, s.gdt.limit, s.idt.base, s.idt.limit);
 }

@@ -6,17 +6,18 @@
  * three arguments: the fd, the request number, and one argument (an integer
  * or a pointer to a struct the request names).
  */
+#include <cpuid.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/kvm.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "kvm.h"
 #include "mmu.h"
 #include "util.h"
 #include "vm.h"
@@ -32,10 +33,10 @@ static int kvm_open(void)
 		else if (errno == EACCES || errno == EPERM)
 			pr_err("/dev/kvm: permission denied: add yourself to the 'kvm' group or run as root");
 		else
-			pr_err("/dev/kvm: %s", strerror(errno));
+			pr_err("/dev/kvm: %m");
 		return -1;
 	}
-	version = ioctl(fd, KVM_GET_API_VERSION, 0);
+	version = kvm_ioctl(fd, KVM_GET_API_VERSION, NULL);
 	if (version != KVM_API_VERSION) {
 		pr_err("/dev/kvm: KVM_GET_API_VERSION returned %d, expected %d",
 		       version, KVM_API_VERSION);
@@ -57,12 +58,11 @@ static struct kvm_cpuid2 *get_supported_cpuid(int kvm_fd)
 		if (!cpuid)
 			return NULL;
 		cpuid->nent = n;
-		if (ioctl(kvm_fd, KVM_GET_SUPPORTED_CPUID, cpuid) == 0)
+		if (kvm_ioctl(kvm_fd, KVM_GET_SUPPORTED_CPUID, cpuid) == 0)
 			return cpuid;
 		free(cpuid);
 		if (errno != E2BIG || n >= 4096) {
-			pr_warn("KVM_GET_SUPPORTED_CPUID: %s; the guest sees no CPUID",
-				strerror(errno));
+			pr_warn("KVM_GET_SUPPORTED_CPUID: %m; the guest sees no CPUID");
 			return NULL;
 		}
 		n *= 2;
@@ -79,37 +79,34 @@ int vm_create_on(struct vm *vm, int kvm_fd, uint64_t ram_size)
 	vm->ram = MAP_FAILED;
 	vm->ram_size = ram_size;
 
-	vm->run_size = ioctl(kvm_fd, KVM_GET_VCPU_MMAP_SIZE, 0);
-	if (vm->run_size < (int)sizeof(struct kvm_run)) {
-		pr_err("KVM_GET_VCPU_MMAP_SIZE: %s", strerror(errno));
-		return -1;
-	}
-	vm->vm_fd = ioctl(kvm_fd, KVM_CREATE_VM, 0);
+	vm->vm_fd = kvm_ioctl(kvm_fd, KVM_CREATE_VM, NULL);
 	if (vm->vm_fd < 0) {
-		pr_err("KVM_CREATE_VM: %s", strerror(errno));
+		pr_err("KVM_CREATE_VM: %m");
 		return -1;
 	}
 	/* Intel without unrestricted guest needs three pages for real mode's
 	 * TSS; QEMU puts them here, below the 4 GiB BIOS area. Harmless
 	 * elsewhere, so a failure is only worth a word with --verbose. */
-	if (ioctl(vm->vm_fd, KVM_SET_TSS_ADDR, 0xfffbd000UL) < 0)
-		pr_info("KVM_SET_TSS_ADDR: %s (ignored)", strerror(errno));
+	if (kvm_ioctl(vm->vm_fd, KVM_SET_TSS_ADDR, (void *)0xfffbd000UL) < 0)
+		pr_info("KVM_SET_TSS_ADDR: %m (ignored)");
 
 	vm->ram = mmap(NULL, ram_size, PROT_READ | PROT_WRITE,
 		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	if (vm->ram == MAP_FAILED) {
-		pr_err("guest RAM: mmap of %llu bytes: %s",
-		       (unsigned long long)ram_size, strerror(errno));
+		pr_err("guest RAM: mmap of %llu bytes: %m",
+		       (unsigned long long)ram_size);
 		vm_destroy(vm);
 		return -1;
 	}
+	kvm_trace_note("mmap(NULL, 0x%llx, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS|MAP_NORESERVE, -1, 0) = %p: guest RAM, host side",
+		       (unsigned long long)ram_size, (void *)vm->ram);
 	memset(&region, 0, sizeof(region));
 	region.slot = 0;
 	region.guest_phys_addr = 0;
 	region.memory_size = ram_size;
 	region.userspace_addr = (uintptr_t)vm->ram;
-	if (ioctl(vm->vm_fd, KVM_SET_USER_MEMORY_REGION, &region) < 0) {
-		pr_err("KVM_SET_USER_MEMORY_REGION: %s", strerror(errno));
+	if (kvm_ioctl(vm->vm_fd, KVM_SET_USER_MEMORY_REGION, &region) < 0) {
+		pr_err("KVM_SET_USER_MEMORY_REGION: %m");
 		vm_destroy(vm);
 		return -1;
 	}
@@ -128,11 +125,10 @@ static int set_slot(struct vm *vm, unsigned slot, uint64_t gpa, uint64_t len,
 		.userspace_addr = (uintptr_t)vm->ram + gpa,
 	};
 
-	if (ioctl(vm->vm_fd, KVM_SET_USER_MEMORY_REGION, &region) < 0) {
-		pr_err("KVM_SET_USER_MEMORY_REGION (slot %u, 0x%llx+0x%llx%s): %s",
+	if (kvm_ioctl(vm->vm_fd, KVM_SET_USER_MEMORY_REGION, &region) < 0) {
+		pr_err("KVM_SET_USER_MEMORY_REGION (slot %u, 0x%llx+0x%llx%s): %m",
 		       slot, (unsigned long long)gpa, (unsigned long long)len,
-		       flags & KVM_MEM_READONLY ? ", read-only" : "",
-		       strerror(errno));
+		       flags & KVM_MEM_READONLY ? ", read-only" : "");
 		return -1;
 	}
 	return 0;
@@ -226,6 +222,14 @@ static const struct kvm_cpuid_entry2 *cpuid_leaf(const struct vm *vm,
 	return NULL;
 }
 
+/* The vendor KVM shows a vCPU that was given no CPUID is the host's. */
+static bool host_is_amd(void)
+{
+	unsigned int a, b, c, d;
+
+	return __get_cpuid(0, &a, &b, &c, &d) && b == 0x68747541;
+}
+
 void vm_paging(const struct vm *vm, const struct kvm_sregs *sregs,
 	       uint64_t rflags, struct mmu_paging *pg)
 {
@@ -244,7 +248,7 @@ void vm_paging(const struct vm *vm, const struct kvm_sregs *sregs,
 	e = cpuid_leaf(vm, 0x80000001);		/* EDX[26]: 1 GiB pages */
 	pg->has_1g_pages = e && (e->edx & (1u << 26));
 	e = cpuid_leaf(vm, 0);			/* vendor "AuthenticAMD" */
-	pg->amd = e && e->ebx == 0x68747541;
+	pg->amd = e ? e->ebx == 0x68747541 : host_is_amd();
 }
 
 bool vm_read_phys(void *ctx, uint64_t gpa, void *buf, size_t len)

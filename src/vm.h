@@ -18,7 +18,7 @@ struct vm {
 	int vm_fd;			/* KVM_CREATE_VM: VM ioctls */
 	uint8_t *ram;			/* host mapping of GPA 0 .. ram_size */
 	uint64_t ram_size;		/* bytes of guest RAM */
-	int run_size;			/* KVM_GET_VCPU_MMAP_SIZE */
+	int run_size;			/* KVM_GET_VCPU_MMAP_SIZE (vcpu.c) */
 	struct kvm_cpuid2 *cpuid;	/* vm_load_cpuid(), or NULL: none */
 	unsigned nslots;		/* memory slots in use: 0 .. nslots-1 */
 };

@@ -27,7 +27,8 @@ size_t watch_layout(const struct watch *w, size_t n, struct vm_prot_range *out)
 			continue;
 		out[m].gpa = w[i].gpa & ~(PAGE - 1);
 		out[m].len = ((w[i].gpa + w[i].len + PAGE - 1) & ~(PAGE - 1)) - out[m].gpa;
-		out[m].prot = w[i].kind == WATCH_WRITE ? VM_PROT_RO : VM_PROT_NONE;
+		out[m].prot = w[i].kind == WATCH_WRITE || w[i].tables ?
+			      VM_PROT_RO : VM_PROT_NONE;
 		m++;
 	}
 	qsort(out, m, sizeof(*out), cmp_range);

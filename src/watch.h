@@ -21,6 +21,12 @@ struct watch {
 	unsigned len;
 	enum watch_kind kind;
 	int dr;			/* DR slot, or -1: page protection */
+	bool tables;		/* its page became a page table: read-only
+				 * protection only, reads unseen */
+	uint8_t val[8];		/* a read watch in a debug register: its
+				 * bytes when last seen (the register traps
+				 * writes too; a hit that changed them was
+				 * one) */
 };
 
 /* The page ranges that page-protected watches (dr < 0) need: write
