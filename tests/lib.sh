@@ -22,6 +22,25 @@ ok()     { tap_n=$((tap_n + 1)); echo "ok $tap_n - $*"; }
 not_ok() { tap_n=$((tap_n + 1)); tap_failed=$((tap_failed + 1)); echo "not ok $tap_n - $*"; }
 skip()   { tap_n=$((tap_n + 1)); echo "ok $tap_n - $1 # SKIP $2"; }
 diag()   { sed 's/^/#   /'; }
+# out_has WHO SHOW NAME TEXT FILE: FILE, a debugger's output, has TEXT (a
+# fixed string); on failure SHOW FILE says what WHO printed instead.
+out_has() {
+	if grep -qF -- "$4" "$5"; then ok "$3"; else
+		not_ok "$3 ($1 did not print \"$4\")"; "$2" "$5"
+	fi
+}
+# out_match WHO SHOW NAME REGEX FILE: a line of FILE matches REGEX (grep -E).
+out_match() {
+	if grep -qE -- "$4" "$5"; then ok "$3"; else
+		not_ok "$3 (no line of $1's output matches /$4/)"; "$2" "$5"
+	fi
+}
+# out_lacks WHO SHOW NAME TEXT FILE: FILE does not have TEXT.
+out_lacks() {
+	if ! grep -qF -- "$4" "$5"; then ok "$3"; else
+		not_ok "$3 ($1 printed \"$4\")"; "$2" "$5"
+	fi
+}
 done_testing() { echo "1..$tap_n"; [ "$tap_failed" -eq 0 ]; }
 
 # Seconds scaled by VMM_TIMESCALE, rounded up.
@@ -64,6 +83,15 @@ host_module() {
 
 # 32-bit and PAE paging: kvm_pvm refuses them; ordinary KVM runs them.
 host_refuses_paging32() { [ "$(host_module)" = kvm_pvm ]; }
+
+# require_tool TOOL WHY: skip the whole test, saying so, without TOOL
+# (the nested test image, for one, has no python3 and no strace).
+require_tool() {
+	if ! command -v "$1" >/dev/null 2>&1; then
+		echo "1..0 # SKIP $1 is not installed ($2)"
+		exit 0
+	fi
+}
 
 require_kvm() {
 	if [ ! -c /dev/kvm ] || ! [ -r /dev/kvm ]; then

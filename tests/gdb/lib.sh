@@ -173,29 +173,17 @@ gdb_show() {
 
 # gdb_has NAME TEXT [FILE]: gdb printed TEXT (fixed string).
 gdb_has() {
-	local f=${3:-$TMP/gdb.out}
-	if grep -qF -- "$2" "$f"; then ok "$1"; else
-		not_ok "$1 (gdb did not print \"$2\")"
-		gdb_show "$f"
-	fi
+	out_has gdb gdb_show "$1" "$2" "${3:-$TMP/gdb.out}"
 }
 
 # gdb_match NAME REGEX [FILE]: a line gdb printed matches REGEX (grep -E).
 gdb_match() {
-	local f=${3:-$TMP/gdb.out}
-	if grep -qE -- "$2" "$f"; then ok "$1"; else
-		not_ok "$1 (no line of gdb's output matches /$2/)"
-		gdb_show "$f"
-	fi
+	out_match gdb gdb_show "$1" "$2" "${3:-$TMP/gdb.out}"
 }
 
 # gdb_lacks NAME TEXT [FILE]
 gdb_lacks() {
-	local f=${3:-$TMP/gdb.out}
-	if ! grep -qF -- "$2" "$f"; then ok "$1"; else
-		not_ok "$1 (gdb printed \"$2\")"
-		gdb_show "$f"
-	fi
+	out_lacks gdb gdb_show "$1" "$2" "${3:-$TMP/gdb.out}"
 }
 
 # check_eq NAME GOT WANT [FILE]: two strings are equal; on failure both,
@@ -212,6 +200,14 @@ check_eq() {
 vmm_has() {
 	if grep -qF -- "$2" "$TMP/vmm.err"; then ok "$1"; else
 		not_ok "$1 (vmm's stderr lacks \"$2\")"
+		sed 's/^/#   /' "$TMP/vmm.err" | head -30
+	fi
+}
+
+# vmm_lacks NAME TEXT: vmm's stderr does not contain TEXT.
+vmm_lacks() {
+	if ! grep -qF -- "$2" "$TMP/vmm.err"; then ok "$1"; else
+		not_ok "$1 (vmm's stderr has \"$2\")"
 		sed 's/^/#   /' "$TMP/vmm.err" | head -30
 	fi
 }

@@ -1,8 +1,10 @@
 #!/bin/bash
 # Raw clients that misbehave (tests/hostile/rsp.py): packets in 1-byte
 # pieces; 1 MiB of noise and a 1 MiB packet; a client that never reads its
-# replies (dropped once vmm cannot send for 10 s, and no obstacle to vmm's
-# exit); a client killed mid-packet. vmm keeps serving, its memory flat.
+# replies (dropped once vmm cannot send for 10 s, with the numbers, and no
+# obstacle to vmm's exit); thousands of requests pipelined; a client killed
+# mid-packet; a console flood into a slow reader in ack mode. vmm keeps
+# serving, its memory flat, and drops only a client that stopped reading.
 # (A second client while one is attached: tests/gdb/clients.sh.)
 . "${VMM_SRCDIR:-$(dirname "$0")/../..}/tests/lib.sh"
 . "$VMM_SRCDIR/tests/hostile/lib.sh"
@@ -41,10 +43,25 @@ else
 	diag <"$TMP/vmm.err"
 fi
 kill "$reader" 2>/dev/null; wait "$reader" 2>/dev/null
+grep -Eq '^vmm: warning: gdb stopped reading replies: it took no byte in 10 s, [1-9][0-9]* of [1-9][0-9]* waiting to be sent \(it took [0-9]+ bytes since it attached; of the [1-9][0-9]* it sent, [0-9]+ wait unread\)' "$TMP/vmm.err"
+check "... and told why, with the numbers" $? "$TMP/vmm.err"
 $RSP "$SOCK" regs >"$TMP/regs.out" 2>&1
 has "... and the next client is served, the guest where it was" "$TMP/regs.out" "$REGS"
 kill -0 "$VMM_PID" 2>/dev/null
 check "vmm is still running" $?
+
+# Pipelining: every request written before any reply is read. vmm reads
+# what comes in while its replies wait for room, so neither side blocks
+# the other: in ack mode the client's acks are more input of that kind.
+drops=$(grep -c "stopped reading" "$TMP/vmm.err")
+$RSP "$SOCK" pipeline 2000 >"$TMP/pipe.out" 2>&1
+check "2000 requests pipelined in ack mode: every reply, right" $? "$TMP/pipe.out"
+diag <"$TMP/pipe.out"
+$RSP "$SOCK" pipeline 5000 noack >"$TMP/pipe.out" 2>&1
+check "5000 requests pipelined without acks: every reply, right" $? "$TMP/pipe.out"
+diag <"$TMP/pipe.out"
+[ "$(grep -c "stopped reading" "$TMP/vmm.err")" -eq "$drops" ]
+check "... and neither was dropped for not reading" $? "$TMP/vmm.err"
 
 # Killed mid-packet: half a "$m..." and then SIGKILL.
 $RSP "$SOCK" midpacket >"$TMP/mid.out" 2>&1 &
@@ -75,5 +92,40 @@ check "... within 2 s (took $ms ms)" $?
 [ ! -e "$SOCK" ]
 check "... and removes the socket file" $?
 kill "$reader" 2>/dev/null; wait "$reader" 2>/dev/null
+
+# A console flood into a client in ack mode that reads every packet, a
+# little slowly (1 ms each, as gdb printing them might): vmm waits for it
+# to take each, and meanwhile must take its acks, or the client blocks
+# writing one and both wait. Never dropped, in each of 8 runs.
+FLOOD="$TGUESTS/hostile_flood64k.elf"
+runs=8 dropped=0 finished=0
+for ((i = 1; i <= runs; i++)); do
+	rm -f "$SOCK"
+	spawn_vmm flood --gdb="unix:$SOCK" --wait-gdb "$FLOOD"
+	wait_sock "$SOCK"
+	$RSP "$SOCK" flood 0 1 >"$TMP/flood$i.out" 2>&1 && finished=$((finished + 1))
+	kill -TERM "$VMM_PID"; reap 5
+	grep -q "stopped reading" "$TMP/flood.err" && dropped=$((dropped + 1))
+	cat "$TMP/flood.err" >>"$TMP/floods.err"
+done
+[ "$dropped" -eq 0 ]
+check "a console flood into a slow reader in ack mode: dropped in 0 of $runs runs (saw $dropped)" $? "$TMP/floods.err"
+[ "$finished" -eq "$runs" ]
+check "... each run read to the stop reply ($finished of $runs)" $? "$TMP/flood1.out"
+diag <"$TMP/flood1.out"
+
+# A detach and a new attach at once, before the vCPU thread has woken from
+# the detach: it was taken for stopped, and the new session's clearing of
+# the recorded history raced the vCPU starting one (SIGSEGV in 1 of 10
+# runs of bench/diff.sh's seed 20261202 trial 108).
+rm -f "$SOCK"
+spawn_vmm redetach --gdb="unix:$SOCK" --wait-gdb "$TGUESTS/hostile_spin.elf"
+wait_sock "$SOCK"
+$RSP "$SOCK" redetach 200 >"$TMP/redetach.out" 2>&1
+check "200 times: attach, step, detach and attach again at once: every stop answered" $? "$TMP/redetach.out"
+kill -0 "$VMM_PID" 2>/dev/null
+check "... vmm is alive" $? "$TMP/redetach.err"
+kill -TERM "$VMM_PID"; reap 5
+check_status "... and exits 143 on SIGTERM" "$vmm_rc" 143 "$TMP/redetach.err"
 
 done_testing

@@ -1,6 +1,7 @@
 #!/bin/bash
 # Hostile guests under gdb: page tables that loop or point past RAM (gdb's
-# reads get errors, "monitor walk" names the reason, vmm goes on); a
+# reads get errors, "monitor walk" names the reason, vmm goes on) or are
+# too wide to list ("monitor mem" stops at its bound and says so); a
 # triple fault and a write to unbacked memory (a stop gdb can inspect,
 # then the documented status); a guest that never halts (--timeout); a
 # console flood through a pipe that stalls (vmm keeps up, memory flat).
@@ -54,6 +55,24 @@ if have_gdb; then
 	check_status "... and the guest runs to its end (exit 0)" "$vmm_rc" 0 "$TMP/pt.err"
 	has "... having printed its line" "$TMP/pt.out" "cr3"
 
+	# monitor mem on tables that would take 2^26 table reads to list
+	# (tests/guests/hostile_ptwide.S): the lower half's listing stops at
+	# its bound, saying where and after how many reads; the higher-half
+	# kernel is listed all the same; listing on from where it stopped
+	# gets further.
+	gdb_run wide "$TGUESTS/hostile_ptwide.elf" --wait-gdb -- 'break tables_loaded' continue \
+		'python import re; t = gdb.execute("monitor mem", to_string=True); print(t); a = re.findall(r"monitor mem (0x[0-9a-f]+) lists on", t); u = gdb.execute("monitor mem " + a[0], to_string=True) if a else ""; print("==on"); print(u); b = re.findall(r"monitor mem (0x[0-9a-f]+) lists on", u); print("==progress", "yes" if a and b and int(b[0], 16) > int(a[0], 16) else "no")' \
+		'echo ==after\n' 'x/gx 0x400' continue
+	grep -Eq '^\(stopped at 0x[0-9a-f]+: read [0-9]+ page-table entries, the most one listing of this range reads\)$' "$TMP/wide.gdb"
+	check "tables too wide to list: monitor mem stops, with the numbers" $? "$TMP/wide.gdb"
+	has "... the identity map before it is listed" "$TMP/wide.gdb" "0x0-0x1fffff -> 0x0-0x1fffff  2 MiB pages x1  R W"
+	has "... and the higher-half kernel after it" "$TMP/wide.gdb" "0xffffffff80000000-0xffffffff801fffff -> 0x0-0x1fffff  2 MiB pages x1  R W"
+	has "... monitor mem ADDR lists on from where it stopped" "$TMP/wide.gdb" "==progress yes"
+	grep -Eq '^0x400:[[:space:]]+0x' "$TMP/wide.gdb"
+	check "... and the session goes on" $? "$TMP/wide.gdb"
+	check_status "... the guest runs to its end (exit 0)" "$vmm_rc" 0 "$TMP/wide.err"
+	has "... having printed its line" "$TMP/wide.out" "wide"
+
 	# A triple fault under gdb: a SIGSEGV stop with the registers of the
 	# moment; continuing ends the run with status 3.
 	gdb_run triple "$TGUESTS/triple.elf" --wait-gdb -- continue 'info registers rbx' continue
@@ -72,8 +91,10 @@ if have_gdb; then
 	check "... gdb reads the registers" $? "$TMP/mmio.gdb"
 	check_status "... continuing ends the run: vmm exits 3" "$vmm_rc" 3 "$TMP/mmio.err"
 
-	# A guest that never halts, running under gdb: --timeout still ends it.
-	gdb_run timeout "$TGUESTS/hostile_spin.elf" --timeout=1 -- continue
+	# A guest that never halts, running under gdb: --timeout still ends it
+	# (--wait-gdb: its run time starts at the continue, however slow gdb is
+	# to attach on a loaded machine).
+	gdb_run timeout "$TGUESTS/hostile_spin.elf" --wait-gdb --timeout=1 -- continue
 	check_status "--timeout ends a never-halting guest under gdb: exit 4" "$vmm_rc" 4 "$TMP/timeout.err"
 	has "... with a clear message" "$TMP/timeout.err" "time limit: the guest ran"
 	has "... and the registers" "$TMP/timeout.err" "rip 0x"

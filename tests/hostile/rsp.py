@@ -9,8 +9,20 @@ TCP (HOST:PORT) and prints one line per fact a test checks.
     rsp.py ADDR midpacket     half a "g" packet, then waits to be killed
     rsp.py ADDR hold          attaches, prints "attached", and on each line
                               of stdin sends it as a packet, prints the reply
+                              (its first 64 characters, then its length
+                              after run-length decoding; for c and s, the
+                              console packets first, then the stop)
     rsp.py ADDR cycles N      N connect, "?", disconnect cycles
     rsp.py ADDR regs          prints the "g" reply (the registers)
+    rsp.py ADDR redetach N    N times: attach, s, D and attach again at once
+    rsp.py ADDR pipeline N [noack]
+                              N memory reads sent in one write before any
+                              reply is read; then every reply is read (and
+                              acked, unless noack: QStartNoAckMode first)
+                              and checked against the memory
+    rsp.py ADDR flood         in ack mode: "monitor console gdb", continue,
+                              then read (and ack) every console packet up
+                              to the stop reply; prints how many bytes
 
 Exit status 0 when everything it printed is as expected, 1 otherwise.
 """
@@ -57,6 +69,7 @@ class Conn:
     def __init__(self, addr, timeout=10.0):
         self.s = connect(addr, timeout)
         self.buf = b""
+        self.ack = True		# until QStartNoAckMode
 
     def _more(self):
         chunk = self.s.recv(65536)
@@ -77,7 +90,8 @@ class Conn:
                     self.buf = self.buf[end + 3:]
                     if sum(payload) & 0xFF != cs:
                         raise ValueError("bad checksum in reply")
-                    self.s.sendall(b"+")
+                    if self.ack:
+                        self.s.sendall(b"+")
                     return unrle(payload)
             self._more()
 
@@ -99,6 +113,11 @@ def say(ok, what):
 
 def is_stop(r):
     return r[:1] in (b"S", b"T")
+
+
+def is_console(r):
+    """An "O XX..." console packet ("OK" is not one)."""
+    return r[:1] == b"O" and r != b"OK"
 
 
 def do_pieces(addr):
@@ -179,7 +198,7 @@ def do_midpacket(addr):
 
 
 def do_hold(addr):
-    c = Conn(addr)
+    c = Conn(addr, timeout=60)	# a resume may take long on a loaded host
     r = c.ask("?")
     say(is_stop(r), "attached: %r" % r[:12])
     for line in sys.stdin:
@@ -188,10 +207,15 @@ def do_hold(addr):
             continue
         try:
             r = c.ask(line)
-        except (EOFError, OSError) as e:
+            # a resume's console output (O packets) comes before its stop
+            while line[:1] in ("c", "s") and r[:1] == b"O" and r != b"OK":
+                print("console %s: %s" % (line[:40], bytes.fromhex(r[1:].decode()).decode(errors="replace").rstrip()), flush=True)
+                r = c.reply()
+        except (EOFError, OSError, ValueError) as e:
             say(False, "%s: %s" % (line, e))
             return False
-        print("reply %s: %s" % (line, r[:64].decode(errors="replace")), flush=True)
+        print("reply %s: %s" % (line[:40], r[:64].decode(errors="replace")), flush=True)
+        print("length %s: %d" % (line[:40], len(unrle(r))), flush=True)
     c.close()
     return True
 
@@ -208,12 +232,85 @@ def do_cycles(addr, n):
     return say(True, "%d connect/disconnect cycles" % n)
 
 
+def do_redetach(addr, n):
+    """n times: attach, step (a recorded history begins), detach (the
+    guest runs on) and attach again at once, before vmm's vCPU thread has
+    woken from the detach: vmm must park it, not clear the session under
+    it."""
+    for i in range(n):
+        c = Conn(addr)
+        r = c.ask("?")
+        if not is_stop(r):
+            return say(False, "round %d: '?' answered %r" % (i, r[:12]))
+        r = c.ask("s")
+        if not is_stop(r):
+            return say(False, "round %d: 's' answered %r" % (i, r[:12]))
+        c.send("D")
+        c.s.close()
+    c = Conn(addr)
+    r = c.ask("?")
+    c.close()
+    return say(is_stop(r), "%d detach and attach again at once: the guest stopped after each, vmm alive" % n)
+
+
 def do_regs(addr):
     c = Conn(addr)
     c.ask("?")
     print(c.ask("g").decode(), flush=True)
     c.close()
     return True
+
+
+def do_pipeline(addr, n, noack):
+    c = Conn(addr, timeout=30)
+    c.ask("?")
+    if noack:
+        r = c.ask("QStartNoAckMode")
+        if not say(r == b"OK", "QStartNoAckMode: %r" % r[:12]):
+            return False
+        c.ack = False
+    mem = c.ask("m100000,1000")
+    reqs = [(0x100000 + 0x40 * (i % 64), i % 64) for i in range(n)]
+    data = b"".join(frame("m%x,40" % a) for a, k in reqs)
+    # Everything first, reading nothing: vmm must take it all even while
+    # its replies wait for us.
+    c.s.sendall(data)
+    got = good = 0
+    try:
+        for a, k in reqs:
+            r = c.reply()
+            got += 1
+            good += r == mem[128 * k:128 * (k + 1)]
+    except (OSError, EOFError) as e:
+        print("after %d replies: %s" % (got, e), flush=True)
+    c.close()
+    return say(got == n and good == n,
+               "%d pipelined requests (%d bytes in one write): %d replies, "
+               "%d right" % (n, len(data), got, good))
+
+
+def do_flood(addr, sndbuf=0, delay_ms=0):
+    c = Conn(addr, timeout=60)
+    if sndbuf:
+        c.s.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, sndbuf)
+    c.ask("?")
+    c.send("qRcmd," + "console gdb".encode().hex())
+    while is_console(c.reply()):	# the command's own output, then OK
+        pass
+    c.send("c")
+    packets = nbytes = 0
+    while True:
+        r = c.reply()
+        if not is_console(r):
+            break
+        packets += 1
+        nbytes += (len(r) - 1) // 2
+        if delay_ms:
+            time.sleep(delay_ms / 1000.0)	# a slow reader: vmm waits
+    stopped = r[:1] in (b"T", b"S")
+    c.close()
+    return say(stopped, "read and acked %d console packets (%d bytes), "
+               "then the stop reply %r" % (packets, nbytes, r[:12]))
 
 
 def main(argv):
@@ -234,8 +331,14 @@ def main(argv):
             good = do_hold(addr)
         elif cmd == "cycles":
             good = do_cycles(addr, int(rest[0]))
+        elif cmd == "redetach":
+            good = do_redetach(addr, int(rest[0]))
         elif cmd == "regs":
             good = do_regs(addr)
+        elif cmd == "pipeline":
+            good = do_pipeline(addr, int(rest[0]), rest[1:] == ["noack"])
+        elif cmd == "flood":
+            good = do_flood(addr, *[int(x) for x in rest[:2]])
         else:
             print("rsp.py: unknown command " + cmd, file=sys.stderr)
             return 2

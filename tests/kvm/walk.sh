@@ -23,6 +23,31 @@ check_err "protected mode: base + offset" "protected mode without paging: base 0
 run_vmm -r --walk=0x400
 check_err "real mode: base + offset" "real mode: base 0x0 + offset 0x400; GPA 0x400"
 
+# The last step: host-virtual to host-physical through /proc/self/pagemap,
+# in every mode; without CAP_SYS_ADMIN the kernel hides frame numbers.
+for mode in -l -s -r; do
+	run_vmm $mode --walk=0x400
+	if [ "$(id -u)" -ne 0 ]; then
+		skip "$mode --walk=0x400 goes on to the host-physical address" "not root: the kernel hides frame numbers"
+	elif grep -qE '^host: HVA 0x[0-9a-f]+ -> HPA 0x[0-9a-f]+ \(frame 0x[0-9a-f]+ of 4 KiB, from /proc/self/pagemap\)$' "$TMP/err"; then
+		ok "$mode --walk=0x400 goes on to the host-physical address"
+	else
+		not_ok "$mode --walk=0x400 goes on to the host-physical address"; show_run
+	fi
+	hva=$(sed -n 's/.*; GPA 0x400; HVA \(0x[0-9a-f]*\)$/\1/p' "$TMP/err")
+	check_err "$mode: the HPA line starts at the walk's HVA ($hva)" "host: HVA $hva -> "
+done
+run_vmm -l --walk=0x1f0000
+check_err "a guest page nothing touched has no host frame yet" "-> no HPA: no host frame yet: nothing has touched the page"
+if command -v setpriv >/dev/null; then
+	timeout "$(scaled 20)" setpriv --bounding-set=-sys_admin --inh-caps=-sys_admin \
+		"$VMM" -l --walk=0x400 >"$TMP/out" 2>"$TMP/err" </dev/null
+	rc=$?
+	check_err "without CAP_SYS_ADMIN: says why there is no HPA" "-> no HPA: /proc/self/pagemap hides frame numbers from users without CAP_SYS_ADMIN: run vmm as root to see them"
+else
+	skip "without CAP_SYS_ADMIN: says why there is no HPA" "setpriv is not installed"
+fi
+
 run_vmm --walk=0x400,nope
 check_rc "a bad --walk address is a usage error" 2
 check_err "... naming it" "'nope' is not an address"

@@ -175,11 +175,65 @@ static void fake_detach(void *ctx)
 	t->nr_bps = 0;
 }
 
+static void fake_detach_stopped(void *ctx)
+{
+	struct fake_target *t = ctx;
+
+	t->detached_stopped = true;
+	t->nr_bps = 0;
+}
+
+const size_t *fake_written;
+
 static void fake_kill(void *ctx)
 {
 	struct fake_target *t = ctx;
 
 	t->killed = true;
+	t->kill_after_reply = fake_written && *fake_written > 0;
+}
+
+/* Physical memory: its own small array. */
+static ssize_t fake_read_phys(void *ctx, uint64_t addr, void *buf,
+			      size_t len)
+{
+	struct fake_target *t = ctx;
+
+	if (addr >= FAKE_PHYS_SIZE)
+		return -EFAULT;
+	if (len > FAKE_PHYS_SIZE - addr)
+		len = FAKE_PHYS_SIZE - addr;
+	memcpy(buf, t->phys + addr, len);
+	return (ssize_t)len;
+}
+
+static ssize_t fake_write_phys(void *ctx, uint64_t addr, const void *buf,
+			       size_t len)
+{
+	struct fake_target *t = ctx;
+
+	if (addr >= FAKE_PHYS_SIZE || len > FAKE_PHYS_SIZE - addr)
+		return -EFAULT;
+	memcpy(t->phys + addr, buf, len);
+	return (ssize_t)len;
+}
+
+/* [0, FAKE_RW_END) rw-, [FAKE_RW_END, FAKE_RAM_SIZE) r-x, then a hole to
+ * the top of the address space. */
+static int fake_mem_region(void *ctx, uint64_t addr, struct gdbstub_region *r)
+{
+	(void)ctx;
+	if (addr < FAKE_RW_END)
+		*r = (struct gdbstub_region){ 0, FAKE_RW_END,
+					      GDBSTUB_PERM_R | GDBSTUB_PERM_W };
+	else if (addr < FAKE_RAM_SIZE)
+		*r = (struct gdbstub_region){ FAKE_RW_END,
+					      FAKE_RAM_SIZE - FAKE_RW_END,
+					      GDBSTUB_PERM_R | GDBSTUB_PERM_X };
+	else
+		*r = (struct gdbstub_region){ FAKE_RAM_SIZE,
+					      UINT64_MAX - FAKE_RAM_SIZE, 0 };
+	return 0;
 }
 
 static const struct gdb_layout *fake_layout(void *ctx)
@@ -202,8 +256,12 @@ const struct gdbstub_target_ops fake_target_ops = {
 	.break_types = GDBSTUB_BP_ALL,
 	.monitor = fake_monitor,
 	.detach = fake_detach,
+	.detach_stopped = fake_detach_stopped,
 	.kill = fake_kill,
 	.layout = fake_layout,
+	.read_phys = fake_read_phys,
+	.write_phys = fake_write_phys,
+	.mem_region = fake_mem_region,
 };
 
 /* ---- the toy CPU ----------------------------------------------------- */

@@ -24,6 +24,10 @@
 #include "gdbstub.h"
 
 #define FAKE_RAM_SIZE	0x10000		/* guest-virtual 0 .. 64 KiB */
+#define FAKE_PHYS_SIZE	0x1000		/* guest-physical 0 .. 4 KiB, apart
+					 * from RAM so a test sees which */
+#define FAKE_RW_END	0x8000		/* regions: [0, this) rw-, then r-x
+					 * to FAKE_RAM_SIZE, then nothing */
 #define FAKE_MAX_BPS	16
 
 enum fake_run {
@@ -40,6 +44,7 @@ struct fake_bp {
 
 struct fake_target {
 	uint8_t ram[FAKE_RAM_SIZE];
+	uint8_t phys[FAKE_PHYS_SIZE];
 	uint8_t regs[GDB_X86_NR_REGS][16];	/* little-endian */
 	struct fake_bp bps[FAKE_MAX_BPS];
 	unsigned int nr_bps;
@@ -47,16 +52,21 @@ struct fake_target {
 	enum fake_run run;
 	bool interrupted;	/* ->interrupt was called */
 	bool detached, killed;
+	bool detached_stopped;	/* ->detach_stopped (D1) */
+	bool kill_after_reply;	/* the reply was written before ->kill */
 	unsigned int steps;	/* ->step calls */
 	unsigned int conts;	/* ->cont calls */
 	int last_signo;		/* of the last resume */
 	const struct gdb_layout *layout;	/* what ->layout answers */
 };
 
-/* Every op, with break_types = all five Z types. */
+/* Every op, with break_types = all five Z types.  The kill op records
+ * whether anything had been written when it ran: see fake_written. */
 extern const struct gdbstub_target_ops fake_target_ops;
 
 void fake_target_init(struct fake_target *t, const struct gdb_layout *l);
+/* The test's byte count of what the stub wrote (NULL: none kept). */
+extern const size_t *fake_written;
 uint64_t fake_reg(const struct fake_target *t, enum gdb_x86_reg id);
 void fake_set_reg(struct fake_target *t, enum gdb_x86_reg id, uint64_t v);
 

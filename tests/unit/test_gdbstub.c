@@ -138,6 +138,15 @@ static const char *xchg(struct gdbstub *stub, const char *body)
 	return last();
 }
 
+/* The reply to body contains want. */
+static void r_has(struct gdbstub *stub, const char *body, const char *want,
+		  const char *name)
+{
+	const char *r = xchg(stub, body);
+
+	ok(strstr(r, want) != NULL, "%s (%s)", name, r);
+}
+
 static struct gdbstub *make_stub(const struct gdbstub_target_ops *ops,
 				 const struct gdb_layout *l)
 {
@@ -147,6 +156,7 @@ static struct gdbstub *make_stub(const struct gdbstub_target_ops *ops,
 	};
 
 	fake_target_init(&tgt, l);
+	fake_written = &out.len;
 	out.fail = 0;
 	return gdbstub_create(&cfg);
 }
@@ -286,6 +296,9 @@ static void test_layout(const struct gdb_layout *l)
 	       "%s: XML bit sizes add up to the g packet", l->name);
 	ok(strstr(xml, l->arch) != NULL, "%s: names architecture %s",
 	   l->name, l->arch);
+	ok(strstr(xml, l == &gdb_x86_64_layout ? "</osabi>\n<compatible>i386</compatible>\n" :
+		  "</osabi>\n<compatible>i386:x86-64</compatible>\n") != NULL,
+	   "%s: the other width is <compatible>, after <osabi>", l->name);
 }
 
 static void test_bad_layouts(void)
@@ -336,13 +349,26 @@ static void test_xml_window(void)
 		gdb_layout_xml(&gdb_x86_64_layout, off, b + off,
 			       total - off < 777 ? total - off : 777);
 	ok(memcmp(a, b, total) == 0, "target.xml windows join up to the whole");
-	ok(strstr(a, "<flags id=\"vmm_cr0\" size=\"8\">") != NULL,
-	   "x86-64: cr0 flags are 8 bytes");
+	/* gdb 13 casts a plain number (4 bytes) to a flags register only
+	 * of the same size (x86_regs.c): CR0, CR4 and EFER are 32-bit
+	 * registers with 4-byte flags in every layout. */
+	ok(strstr(a, "<flags id=\"vmm_cr0\" size=\"4\">") &&
+	   strstr(a, "<flags id=\"vmm_cr4\" size=\"4\">") &&
+	   strstr(a, "<flags id=\"vmm_efer\" size=\"4\">"),
+	   "x86-64: cr0, cr4, efer flags are 4 bytes");
+	ok(strstr(a, "<reg name=\"cr0\" bitsize=\"32\" type=\"vmm_cr0\"") &&
+	   strstr(a, "<reg name=\"cr4\" bitsize=\"32\" type=\"vmm_cr4\"") &&
+	   strstr(a, "<reg name=\"efer\" bitsize=\"32\" type=\"vmm_efer\""),
+	   "x86-64: ... and so are the registers");
+	ok(strstr(a, "<reg name=\"cr3\" bitsize=\"64\" type=\"int\"") &&
+	   strstr(a, "<reg name=\"cr2\" bitsize=\"64\" type=\"data_ptr\""),
+	   "x86-64: cr2 and cr3 keep 64 bits");
+	ok(!strstr(a, "size=\"8\""), "x86-64: no 8-byte flags type at all");
 	gdb_layout_xml(&gdb_i386_layout, 0, b, sizeof(b));
-	ok(strstr(b, "<flags id=\"vmm_cr0\" size=\"4\">") != NULL,
-	   "i386: cr0 flags are 4 bytes");
-	ok(strstr(b, "<flags id=\"vmm_efer\" size=\"8\">") != NULL,
-	   "i386: efer stays 8 bytes");
+	ok(strstr(b, "<flags id=\"vmm_cr0\" size=\"4\">") &&
+	   strstr(b, "<flags id=\"vmm_efer\" size=\"4\">") &&
+	   strstr(b, "<reg name=\"efer\" bitsize=\"32\" type=\"vmm_efer\""),
+	   "i386: cr0 and efer flags are 4 bytes, efer a 32-bit register");
 	ok(strstr(a, "<field name=\"PG\" start=\"31\" end=\"31\"/>") &&
 	   strstr(a, "<field name=\"LMA\" start=\"10\" end=\"10\"/>") &&
 	   strstr(a, "<field name=\"OSXMMEXCPT\" start=\"10\" end=\"10\"/>"),
@@ -355,7 +381,8 @@ static void test_query(void)
 	struct gdbstub *s = make_stub(&fake_target_ops, &gdb_x86_64_layout);
 
 	is_str(xchg(s, "qSupported:swbreak+;hwbreak+;vContSupported+"),
-	       "PacketSize=7ff8;qXfer:features:read+;QStartNoAckMode+;"
+	       "PacketSize=7ff8;qXfer:features:read+;qXfer:threads:read+;"
+	       "QStartNoAckMode+;"
 	       "vContSupported+;swbreak+;hwbreak+",
 	       "qSupported with every op");
 	is_str(rx.acks, "+", "the packet is acked");
@@ -385,7 +412,8 @@ static void test_query(void)
 	ops.set_break = NULL;
 	s = make_stub(&ops, &gdb_x86_64_layout);
 	is_str(xchg(s, "qSupported"),
-	       "PacketSize=7ff8;qXfer:features:read+;QStartNoAckMode+;"
+	       "PacketSize=7ff8;qXfer:features:read+;qXfer:threads:read+;"
+	       "QStartNoAckMode+;"
 	       "vContSupported+", "qSupported without breakpoints");
 	is_str(xchg(s, "vCont?"), "vCont;c;C", "vCont? without step");
 	is_str(xchg(s, "s"), "", "s without step: empty");
@@ -396,7 +424,8 @@ static void test_query(void)
 	ops.break_types = GDBSTUB_BP_MASK(GDBSTUB_BP_SW);
 	s = make_stub(&ops, &gdb_x86_64_layout);
 	is_str(xchg(s, "qSupported"),
-	       "PacketSize=7ff8;qXfer:features:read+;QStartNoAckMode+;"
+	       "PacketSize=7ff8;qXfer:features:read+;qXfer:threads:read+;"
+	       "QStartNoAckMode+;"
 	       "vContSupported+;swbreak+", "qSupported with Z0 only");
 	is_str(xchg(s, "Z1,1000,1"), "", "Z1 not in break_types: empty");
 	gdbstub_destroy(s);
@@ -1042,6 +1071,271 @@ static void test_layout_switch(void)
 	gdbstub_destroy(s);
 }
 
+/* ---- following a new layout: exec stop events ------------------------- */
+
+static const char *fake_exec_file(void *ctx)
+{
+	(void)ctx;
+	return "/g.elf";
+}
+
+#define EXEC_REPLY	"T05exec:2f672e656c66;thread:1;"	/* hex "/g.elf" */
+
+/* A stub whose gdb offered exec-events+, its target stopped at 0x1000 in
+ * long mode (the x86-64 layout). */
+static struct gdbstub *exec_stub(struct gdbstub_target_ops *ops)
+{
+	struct gdbstub *s;
+
+	*ops = fake_target_ops;
+	ops->exec_file = fake_exec_file;
+	s = make_stub(ops, &gdb_x86_64_layout);
+	xchg(s, "qSupported:swbreak+;hwbreak+;exec-events+");
+	fake_set_reg(&tgt, GDB_X86_RIP, 0x1000);
+	return s;
+}
+
+static size_t g_len(struct gdbstub *s)
+{
+	return strlen(xchg(s, "g"));
+}
+
+static void test_exec_offer(void)
+{
+	struct gdbstub_target_ops ops;
+	struct gdbstub *s = exec_stub(&ops);
+
+	ok(strstr(xchg(s, "qSupported:exec-events+"), ";exec-events+") != NULL,
+	   "with exec_file: qSupported offers exec-events+");
+	ok(gdbstub_follows_layout(s), "a gdb that offered it follows layouts");
+	xchg(s, "qSupported:swbreak+");
+	ok(!gdbstub_follows_layout(s), "one that did not, does not");
+	tgt.layout = &gdb_i386_layout;
+	send_pkt(s, "s");
+	run_target(s, 10);
+	ok(strncmp(last(), "T05thread:1;", 12) == 0,
+	   "without exec-events: a plain stop after a layout change (%s)", last());
+	is_u64(g_len(s), 2 * gdb_layout_regs_size(&gdb_x86_64_layout),
+	       "... in the layout of the connection");
+	gdbstub_destroy(s);
+	s = make_stub(&fake_target_ops, &gdb_x86_64_layout);
+	ok(!strstr(xchg(s, "qSupported:exec-events+"), "exec-events"),
+	   "without exec_file: no exec-events+");
+	gdbstub_destroy(s);
+}
+
+static void test_exec_step(void)
+{
+	struct gdbstub_target_ops ops;
+	struct gdbstub *s = exec_stub(&ops);
+	unsigned int steps;
+
+	tgt.layout = &gdb_i386_layout;	/* the step enters 32-bit code */
+	send_pkt(s, "vCont;s:1");
+	run_target(s, 10);
+	is_str(last(), EXEC_REPLY, "a step into a new layout: the exec stop");
+	is_u64(g_len(s), 2 * gdb_layout_regs_size(&gdb_x86_64_layout),
+	       "g stays in the old layout until gdb reads target.xml");
+	send_pkt(s, "qXfer:features:read:target.xml:0,7000");
+	ok(strstr(last(), "<architecture>i386</architecture>") != NULL,
+	   "target.xml from its start: the new layout");
+	is_u64(g_len(s), 2 * gdb_layout_regs_size(&gdb_i386_layout),
+	       "g in the new layout after it");
+	steps = tgt.steps;
+	send_pkt(s, "vCont;c");
+	is_str(last(), "T05thread:1;04:00000000;05:00000000;08:01100000;",
+	       "gdb's vCont;c gets the held step, in the new layout");
+	ok(tgt.steps == steps && !gdbstub_running(s),
+	   "... without running the target");
+	send_pkt(s, "s");
+	run_target(s, 10);
+	ok(strncmp(last(), "T05thread:1;", 12) == 0, "then on as usual (%s)",
+	   last());
+	gdbstub_destroy(s);
+}
+
+static void test_exec_break(void)
+{
+	struct gdbstub_target_ops ops;
+	struct gdbstub *s = exec_stub(&ops);
+
+	xchg(s, "Z0,1010,1");
+	tgt.layout = &gdb_i386_layout;
+	send_pkt(s, "c");
+	run_target(s, 20);
+	is_str(last(), EXEC_REPLY, "a breakpoint in a new layout: the exec stop");
+	xchg(s, "qXfer:features:read:target.xml:0,7000");
+	xchg(s, "Z0,1010,1");		/* gdb inserts its breakpoints again */
+	send_pkt(s, "vCont;c");
+	ok(strncmp(last(), "T05swbreak:;thread:1;", 21) == 0,
+	   "gdb's breakpoint is back: the held swbreak (%s)", last());
+
+	/* A breakpoint gdb does not insert again was its own (next's
+	 * step-resume): a plain SIGTRAP, or gdb runs on. */
+	fake_set_reg(&tgt, GDB_X86_RIP, 0x1100);
+	xchg(s, "Z0,1110,1");
+	tgt.layout = &gdb_x86_64_layout;
+	send_pkt(s, "c");
+	run_target(s, 20);
+	is_str(last(), EXEC_REPLY, "back to 64-bit: the exec stop");
+	xchg(s, "qXfer:features:read:target.xml:0,7000");
+	send_pkt(s, "vCont;c");
+	ok(strncmp(last(), "T05thread:1;", 12) == 0,
+	   "a breakpoint gdb dropped: a plain T05 (%s)", last());
+	xchg(s, "z0,1110,1");
+	xchg(s, "z0,1010,1");
+	gdbstub_destroy(s);
+}
+
+/* A step off a breakpoint into a new layout: after the exec gdb owes that
+ * step (vCont;s), then continues, for its stepi and its continue alike. */
+static void test_exec_step_over(void)
+{
+	struct gdbstub_target_ops ops;
+	struct gdbstub *s = exec_stub(&ops);
+	unsigned int steps, conts;
+
+	xchg(s, "Z0,1010,1");
+	send_pkt(s, "c");
+	run_target(s, 20);
+	xchg(s, "z0,1010,1");
+	tgt.layout = &gdb_i386_layout;
+	send_pkt(s, "vCont;s:1");
+	run_target(s, 10);
+	ok(gdbstub_stepping_off_break(s), "a step from a breakpoint stop is a step off it");
+	is_str(last(), EXEC_REPLY, "the step off a breakpoint into a new layout: exec stop");
+	xchg(s, "qXfer:features:read:target.xml:0,7000");
+	xchg(s, "Z0,1010,1");
+	steps = tgt.steps;
+	conts = tgt.conts;
+	send_pkt(s, "vCont;s:1");
+	ok(strncmp(last(), "T05thread:1;04:", 15) == 0 && tgt.steps == steps,
+	   "gdb's owed step: done in place, new layout (%s)", last());
+	send_pkt(s, "vCont;c");
+	ok(strncmp(last(), "T05thread:1;", 12) == 0 && tgt.conts == conts &&
+	   !gdbstub_running(s), "its continue: the held step, nothing run (%s)", last());
+	send_pkt(s, "vCont;c");
+	ok(gdbstub_running(s) && tgt.conts == conts + 1, "the next continue runs");
+	gdbstub_destroy(s);
+
+	/* gdb stops for the user after the owed step (a breakpoint where it
+	 * landed): it removes its breakpoints, and the held stop is dropped */
+	s = exec_stub(&ops);
+	xchg(s, "Z0,1010,1");
+	send_pkt(s, "c");
+	run_target(s, 20);
+	tgt.layout = &gdb_i386_layout;
+	send_pkt(s, "vCont;s:1");
+	run_target(s, 10);
+	xchg(s, "qXfer:features:read:target.xml:0,7000");
+	send_pkt(s, "vCont;s:1");
+	xchg(s, "z0,1010,1");
+	conts = tgt.conts;
+	send_pkt(s, "vCont;c");
+	ok(gdbstub_running(s) && tgt.conts == conts + 1,
+	   "after gdb removed its breakpoints, a continue runs");
+	gdbstub_destroy(s);
+}
+
+static void test_exec_watch(void)
+{
+	struct gdbstub_target_ops ops;
+	struct gdbstub *s = exec_stub(&ops);
+	unsigned int steps;
+
+	fake_set_reg(&tgt, GDB_X86_RBX, 0x3000);
+	tgt.ram[0x1003] = 0x88;		/* mov [rbx],al */
+	xchg(s, "Z2,3000,1");
+	tgt.layout = &gdb_i386_layout;
+	send_pkt(s, "c");
+	run_target(s, 20);
+	ok(strncmp(last(), "T05watch:3000;thread:1;06:", 26) == 0,
+	   "a watchpoint in a new layout: reported in the old one (%s)", last());
+	xchg(s, "z2,3000,1");
+	steps = tgt.steps;
+	send_pkt(s, "vCont;s:1");
+	is_str(last(), EXEC_REPLY, "gdb's next resume (a stepi) gets the exec stop");
+	xchg(s, "qXfer:features:read:target.xml:0,7000");
+	send_pkt(s, "vCont;c");
+	ok(gdbstub_running(s) && tgt.steps == steps + 1,
+	   "gdb's vCont;c after it does the step it answered");
+	run_target(s, 10);
+	is_str(last(), "T05thread:1;04:00000000;05:00000000;08:05100000;",
+	       "reported in the new layout");
+	gdbstub_destroy(s);
+}
+
+static unsigned int reverse_conts;
+
+static int fake_reverse_cont(void *ctx)
+{
+	(void)ctx;
+	reverse_conts++;
+	return 0;
+}
+
+/* gdb resumes in its direction after an exec stop: a bc gets the held
+ * stop as a vCont;c does. */
+static void test_exec_reverse(void)
+{
+	struct gdbstub_target_ops ops;
+	struct gdbstub *s = exec_stub(&ops);
+
+	gdbstub_destroy(s);
+	ops.reverse_cont = fake_reverse_cont;
+	s = make_stub(&ops, &gdb_x86_64_layout);
+	xchg(s, "qSupported:swbreak+;hwbreak+;exec-events+");
+	fake_set_reg(&tgt, GDB_X86_RIP, 0x1000);
+	tgt.layout = &gdb_i386_layout;
+	send_pkt(s, "s");
+	run_target(s, 10);
+	is_str(last(), EXEC_REPLY, "a step into a new layout: the exec stop");
+	reverse_conts = 0;
+	send_pkt(s, "bc");
+	ok(strncmp(last(), "T05thread:1;", 12) == 0 && !reverse_conts &&
+	   !gdbstub_running(s), "a bc after it gets the held step, nothing run (%s)", last());
+	send_pkt(s, "bc");
+	ok(reverse_conts == 1 && gdbstub_running(s), "the next bc runs backwards");
+	gdbstub_destroy(s);
+}
+
+static void test_exec_other(void)
+{
+	struct gdbstub_target_ops ops;
+	struct gdbstub *s = exec_stub(&ops);
+
+	/* gdb's step owed from before the exec: done in place, then the
+	 * held stop answers its continue. */
+	tgt.layout = &gdb_i386_layout;
+	tgt.ram[0x1000] = 0xeb;		/* jmp $: only ^C stops it */
+	send_pkt(s, "c");
+	fake_target_poll(&tgt, s, 1);
+	out_clear();
+	feed_str(s, "\x03");
+	run_target(s, 10);
+	is_str(last(), EXEC_REPLY, "^C in a new layout: the exec stop");
+	send_pkt(s, "vCont;s:1");
+	ok(strncmp(last(), "T05thread:1;", 12) == 0 && !gdbstub_running(s),
+	   "a step after it: done in place (%s)", last());
+	send_pkt(s, "vCont;c");
+	ok(strncmp(last(), "T02thread:1;", 12) == 0,
+	   "the continue gets the held T02 (%s)", last());
+	tgt.ram[0x1000] = 0;
+
+	/* the end of the run is a W, never an exec stop */
+	tgt.layout = &gdb_x86_64_layout;
+	tgt.ram[0x1200] = 0xf4;
+	fake_set_reg(&tgt, GDB_X86_RIP, 0x1200);
+	send_pkt(s, "c");
+	run_target(s, 10);
+	is_str(last(), "W00", "an exit in a new layout: W00");
+	gdbstub_reset(s);
+	send_pkt(s, "qSupported:exec-events+");
+	is_u64(g_len(s), 2 * gdb_layout_regs_size(&gdb_x86_64_layout),
+	       "a new connection takes the layout at qSupported");
+	gdbstub_destroy(s);
+}
+
 static void test_end(void)
 {
 	struct gdbstub_target_ops ops = fake_target_ops;
@@ -1061,16 +1355,205 @@ static void test_end(void)
 	gdbstub_destroy(s);
 
 	s = make_stub(&fake_target_ops, &gdb_x86_64_layout);
+	xchg(s, "QStartNoAckMode");	/* no '+': only the reply is written */
 	r = send_pkt(s, "k");
-	ok(r == GDBSTUB_CLOSE && rx.nr == 0 && tgt.killed,
-	   "k: kill op, no reply, GDBSTUB_CLOSE");
+	ok(r == GDBSTUB_CLOSE && strcmp(last(), "X09") == 0 && tgt.killed,
+	   "k: X09 (LLDB waits for it, gdb ignores it), kill op, GDBSTUB_CLOSE");
+	ok(tgt.kill_after_reply, "k: the reply is written before the kill op");
+	r = send_pkt(s, "qC");
+	ok(r == GDBSTUB_CLOSE && out.len == 0, "nothing after k");
 	gdbstub_destroy(s);
+
+	s = make_stub(&fake_target_ops, &gdb_x86_64_layout);
+	xchg(s, "QStartNoAckMode");
+	is_str(xchg(s, "vKill;zz"), "E16", "vKill;zz: E16");
+	ok(!tgt.killed, "... and nothing killed");
+	r = send_pkt(s, "vKill;a410");
+	ok(r == GDBSTUB_CLOSE && strcmp(last(), "OK") == 0 && tgt.killed &&
+	   tgt.kill_after_reply, "vKill;pid: OK, then the kill op, GDBSTUB_CLOSE");
+	gdbstub_destroy(s);
+
+	s = make_stub(&fake_target_ops, &gdb_x86_64_layout);
+	is_str(xchg(s, "Dx"), "E16", "D with junk: E16");
+	is_str(xchg(s, "qSupportsDetachAndStayStopped:"), "OK",
+	       "qSupportsDetachAndStayStopped: OK with a detach_stopped op");
+	r = send_pkt(s, "D1");
+	ok(r == GDBSTUB_CLOSE && strcmp(last(), "OK") == 0 &&
+	   tgt.detached_stopped && !tgt.detached,
+	   "D1: OK, detach_stopped op (not detach), GDBSTUB_CLOSE");
+	gdbstub_destroy(s);
+
+	ops.detach_stopped = NULL;
+	s = make_stub(&ops, &gdb_x86_64_layout);
+	is_str(xchg(s, "qSupportsDetachAndStayStopped:"), "",
+	       "without detach_stopped: qSupportsDetachAndStayStopped empty");
+	r = send_pkt(s, "D1");
+	ok(r == GDBSTUB_OK && strcmp(last(), "") == 0 && !tgt.detached,
+	   "... and D1 empty, the session goes on");
+	gdbstub_destroy(s);
+	ops.detach_stopped = fake_target_ops.detach_stopped;
 
 	ops.detach = NULL;
 	ops.kill = NULL;
 	s = make_stub(&ops, &gdb_x86_64_layout);
 	r = send_pkt(s, "k");
-	ok(r == GDBSTUB_CLOSE, "k without a kill op still closes");
+	ok(r == GDBSTUB_CLOSE && strcmp(last(), "X09") == 0,
+	   "k without a kill op: X09, still closes");
+	gdbstub_destroy(s);
+}
+
+/* qXfer:threads:read: one thread, windowed like target.xml. */
+static void test_xfer_threads(void)
+{
+	struct gdbstub *s = make_stub(&fake_target_ops, &gdb_x86_64_layout);
+	char whole[512] = "";
+	const char *r;
+	unsigned int off = 0;
+
+	r = xchg(s, "qXfer:threads:read::0,1000");
+	ok(r[0] == 'l' && strstr(r, "<threads>") &&
+	   strstr(r, "<thread id=\"1\"") && strstr(r, "</threads>"),
+	   "qXfer:threads:read: the whole list in one 'l' reply");
+	for (;;) {	/* 16 bytes at a time, as a small PacketSize would */
+		char pkt[64];
+
+		snprintf(pkt, sizeof(pkt), "qXfer:threads:read::%x,10", off);
+		r = xchg(s, pkt);
+		if (r[0] != 'm' && r[0] != 'l')
+			break;
+		strncat(whole, r + 1, sizeof(whole) - strlen(whole) - 1);
+		off += (unsigned int)strlen(r + 1);
+		if (r[0] == 'l' || off > 400)
+			break;
+	}
+	ok(r[0] == 'l' && strstr(whole, "<thread id=\"1\"") &&
+	   strstr(whole, "</threads>"), "... or in 16-byte pieces that join up");
+	is_str(xchg(s, "qXfer:threads:read::1000,10"), "l", "past the end: l");
+	is_str(xchg(s, "qXfer:threads:read:x:0,10"), "E02", "an annex: E02");
+	is_str(xchg(s, "qXfer:threads:read::zz"), "E16", "malformed: E16");
+	gdbstub_destroy(s);
+}
+
+/* LLDB's qMemoryRegionInfo, QListThreadsInStopReply, qProcessInfo. */
+static void test_lldb(void)
+{
+	struct gdbstub_target_ops ops = fake_target_ops;
+	struct gdbstub *s = make_stub(&fake_target_ops, &gdb_x86_64_layout);
+	char want[256];
+
+	is_str(xchg(s, "qMemoryRegionInfo:400"),
+	       "start:0;size:8000;permissions:rw;", "region at 0x400: rw-");
+	is_str(xchg(s, "qMemoryRegionInfo:8000"),
+	       "start:8000;size:8000;permissions:rx;", "region at 0x8000: r-x");
+	is_str(xchg(s, "qMemoryRegionInfo:ffff0000"),
+	       "start:10000;size:fffffffffffeffff;",
+	       "unmapped: start and size, no permissions");
+	is_str(xchg(s, "qMemoryRegionInfo:zz"), "E16", "bad address: E16");
+	is_str(xchg(s, "qMemoryRegionInfo:"), "E16", "no address: E16");
+
+	fake_set_reg(&tgt, GDB_X86_RIP, 0x1234);
+	ok(!strstr(xchg(s, "?"), "threads:"), "no threads: in T before asked");
+	is_str(xchg(s, "QListThreadsInStopReply"), "OK",
+	       "QListThreadsInStopReply: OK");
+	r_has(s, "?", "threads:1;thread-pcs:1234;",
+	      "then T carries threads:1;thread-pcs:PC;");
+	send_pkt(s, "s");
+	run_target(s, 10);
+	ok(strstr(last(), "threads:1;thread-pcs:1235;") != NULL,
+	   "... in a step's stop reply too (%s)", last());
+
+	hexstr(want, "x86_64-unknown-unknown");
+	xchg(s, "qProcessInfo");
+	ok(strstr(last(), want) &&
+	   strstr(last(), "pid:1;") && strstr(last(), "ptrsize:8;") &&
+	   strstr(last(), "endian:little;"),
+	   "qProcessInfo: pid 1, x86_64 triple (hex), ptrsize 8 (%s)", last());
+	gdbstub_destroy(s);
+
+	s = make_stub(&fake_target_ops, &gdb_i8086_layout);
+	xchg(s, "qSupported");
+	hexstr(want, "i386-unknown-unknown-code16");
+	xchg(s, "qProcessInfo");
+	ok(strstr(last(), want) &&
+	   strstr(last(), "ptrsize:4;"),
+	   "qProcessInfo in real mode: i386 code16, so LLDB decodes 16-bit");
+	gdbstub_reset(s);
+	ok(!strstr(xchg(s, "?"), "threads:"), "reset: threads: off again");
+	gdbstub_destroy(s);
+
+	ops.mem_region = NULL;
+	s = make_stub(&ops, &gdb_x86_64_layout);
+	is_str(xchg(s, "qMemoryRegionInfo:400"), "",
+	       "without mem_region: qMemoryRegionInfo empty");
+	gdbstub_destroy(s);
+}
+
+/* QEMU's packets: single-step flags and physical memory mode. */
+static void test_qemu(void)
+{
+	struct gdbstub_target_ops ops = fake_target_ops;
+	struct gdbstub *s = make_stub(&fake_target_ops, &gdb_x86_64_layout);
+
+	is_str(xchg(s, "qqemu.Supported"), "sstepbits;sstep;PhyMemMode",
+	       "qqemu.Supported");
+	is_str(xchg(s, "qqemu.sstepbits"), "ENABLE=1,NOIRQ=2,NOTIMER=4",
+	       "qqemu.sstepbits");
+	is_str(xchg(s, "Qqemu.sstepbits"), "ENABLE=1,NOIRQ=2,NOTIMER=4",
+	       "Qqemu.sstepbits (pwndbg's spelling)");
+	is_str(xchg(s, "qqemu.sstep"), "0x7", "qqemu.sstep: 0x7 by default");
+	is_str(xchg(s, "Qqemu.sstep=0x5"), "OK", "Qqemu.sstep=0x5");
+	is_str(xchg(s, "qqemu.sstep"), "0x5", "... reads back");
+	is_str(xchg(s, "Qqemu.sstep:3"), "OK", "Qqemu.sstep:3");
+	is_str(xchg(s, "Qqemu.sstep"), "0x3", "... reads back");
+	is_str(xchg(s, "Qqemu.sstep=0x8"), "E16", "an unknown bit: E16");
+	is_str(xchg(s, "Qqemu.sstep=zz"), "E16", "not a number: E16");
+	is_str(xchg(s, "Qqemu.sstep="), "E16", "no number: E16");
+
+	xchg(s, "Qqemu.sstep=0x6");
+	tgt.ram[0x1000] = 0x90;
+	tgt.ram[0x1001] = 0xeb;	/* jmp $: only ^C stops it */
+	fake_set_reg(&tgt, GDB_X86_RIP, 0x1000);
+	send_pkt(s, "vCont;s");
+	ok(tgt.conts == 1 && tgt.steps == 0,
+	   "ENABLE clear: a step continues, as in QEMU");
+	gdbstub_feed(s, "\x03", 1);
+	run_target(s, 10);
+	ok(strncmp(last(), "T02", 3) == 0, "... until ^C (%s)", last());
+	gdbstub_reset(s);
+	is_str(xchg(s, "qqemu.sstep"), "0x7", "reset: 0x7 again");
+
+	memset(tgt.phys, 0x5a, sizeof(tgt.phys));
+	tgt.ram[0x100] = 0x11;
+	is_str(xchg(s, "qqemu.PhyMemMode"), "0", "PhyMemMode 0 at first");
+	is_str(xchg(s, "m100,1"), "11", "m reads RAM (virtual)");
+	is_str(xchg(s, "Qqemu.PhyMemMode:1"), "OK", "Qqemu.PhyMemMode:1");
+	is_str(xchg(s, "qqemu.PhyMemMode"), "1", "... reads back 1");
+	is_str(xchg(s, "m100,2"), "5a5a", "m now reads physical memory");
+	is_str(xchg(s, "Mffe,2:abcd"), "OK", "M writes physical memory");
+	ok(tgt.phys[0xffe] == 0xab && tgt.phys[0xfff] == 0xcd &&
+	   tgt.ram[0xffe] == 0, "... the physical bytes, not RAM's");
+	is_str(xchg(s, "Mfff,2:abcd"), "E0e", "M past physical memory: E0e");
+	is_str(xchg(s, "m1000,1"), "E0e", "m past physical memory: E0e");
+	is_str(xchg(s, "X10,1:q"), "OK", "X writes physical memory");
+	ok(tgt.phys[0x10] == 'q', "... there");
+	is_str(xchg(s, "Qqemu.PhyMemMode:0"), "OK", "Qqemu.PhyMemMode:0");
+	is_str(xchg(s, "m100,1"), "11", "m reads RAM again");
+	xchg(s, "Qqemu.PhyMemMode:2");
+	is_str(xchg(s, "qqemu.PhyMemMode"), "1", "any non-zero N is on");
+	is_str(xchg(s, "Qqemu.PhyMemMode:x"), "E16", "PhyMemMode:x: E16");
+	gdbstub_reset(s);
+	is_str(xchg(s, "qqemu.PhyMemMode"), "0", "reset: virtual again");
+	gdbstub_destroy(s);
+
+	ops.read_phys = NULL;
+	ops.step = NULL;
+	s = make_stub(&ops, &gdb_x86_64_layout);
+	is_str(xchg(s, "qqemu.Supported"), "",
+	       "without step and read_phys: qqemu.Supported lists nothing");
+	is_str(xchg(s, "qqemu.PhyMemMode"), "", "... PhyMemMode empty");
+	is_str(xchg(s, "Qqemu.PhyMemMode:1"), "", "... cannot be set");
+	is_str(xchg(s, "qqemu.sstepbits"), "", "... sstepbits empty");
+	is_str(xchg(s, "Qqemu.sstep=1"), "", "... sstep cannot be set");
 	gdbstub_destroy(s);
 }
 
@@ -1101,7 +1584,17 @@ int main(void)
 	test_interrupt();
 	test_monitor();
 	test_layout_switch();
+	test_exec_offer();
+	test_exec_step();
+	test_exec_break();
+	test_exec_step_over();
+	test_exec_watch();
+	test_exec_reverse();
+	test_exec_other();
 	test_end();
+	test_xfer_threads();
+	test_lldb();
+	test_qemu();
 	parse_out();		/* frees the last packets */
 	out_clear();
 	parse_out();

@@ -191,10 +191,91 @@ static void test_flat(void)
 	   strstr(err, "outside guest RAM"), "flat binary past RAM refused: %s", err);
 }
 
+/* make_elf64 plus a PT_NOTE segment of len bytes at file offset 0x800. */
+static void make_noted(struct img *im, const void *note, size_t len)
+{
+	Elf64_Ehdr *e = (Elf64_Ehdr *)im->buf;
+	Elf64_Phdr *ph = (Elf64_Phdr *)(im->buf + sizeof(*e));
+
+	make_elf64(im, 0x100000, 16, 16);
+	e->e_phnum = 2;
+	ph[1].p_type = PT_NOTE;
+	ph[1].p_offset = 0x800;
+	ph[1].p_filesz = len;
+	memcpy(im->buf + 0x800, note, len);
+}
+
+/* One note: name "vmm", type 1, descriptor desc (dlen bytes). */
+static size_t vmm_note(uint8_t *buf, uint32_t namesz, uint32_t type,
+		       const char *desc, uint32_t dlen)
+{
+	uint32_t w[3] = { namesz, dlen, type };
+
+	memcpy(buf, w, sizeof(w));
+	memcpy(buf + 12, "vmm", 4);
+	memcpy(buf + 16, desc, dlen);
+	return 16 + ((dlen + 3) & ~3u);
+}
+
+static void test_notes(void)
+{
+	static struct img im;
+	struct loader_facts f;
+	uint8_t note[128];
+	char err[256] = "";
+	size_t n;
+
+	n = vmm_note(note, 4, LOADER_NOTE_MODE, "real", 5);
+	make_noted(&im, note, n);
+	ok(loader_facts(im.buf, im.size, &f, err, sizeof(err)) == 0 &&
+	   !strcmp(f.mode, "real"), "a vmm note's mode is read (%s)", f.mode);
+	is_u64(f.entry, 0x100000, "... and the entry point");
+
+	/* Another owner's note first, then vmm's. */
+	memcpy(note, (uint32_t[]){ 4, 4, 3 }, 12);
+	memcpy(note + 12, "GNU\0abcd", 8);
+	n = 20 + vmm_note(note + 20, 4, LOADER_NOTE_MODE, "long", 4);
+	make_noted(&im, note, n);
+	loader_facts(im.buf, im.size, &f, err, sizeof(err));
+	ok(!strcmp(f.mode, "long"), "found after another owner's note (%s)", f.mode);
+
+	n = vmm_note(note, 4, 2, "real", 5);
+	make_noted(&im, note, n);
+	loader_facts(im.buf, im.size, &f, err, sizeof(err));
+	ok(f.mode[0] == 0, "another note type is not a mode");
+
+	n = vmm_note(note, 4, LOADER_NOTE_MODE, "re\x1b[2Jal", 9);
+	make_noted(&im, note, n);
+	loader_facts(im.buf, im.size, &f, err, sizeof(err));
+	ok(!strcmp(f.mode, "re?[2Jal"), "control bytes in the mode are masked (%s)", f.mode);
+
+	/* Hostile sizes: nothing read past the segment, no mode. */
+	n = vmm_note(note, 0xffffffffu, LOADER_NOTE_MODE, "real", 5);
+	make_noted(&im, note, n);
+	ok(loader_facts(im.buf, im.size, &f, err, sizeof(err)) == 0 && !f.mode[0],
+	   "a name size of 4 GiB: no mode");
+	n = vmm_note(note, 4, LOADER_NOTE_MODE, "real", 5);
+	memcpy(note + 4, (uint32_t[]){ 0xfffffffdu }, 4);
+	make_noted(&im, note, n);
+	ok(loader_facts(im.buf, im.size, &f, err, sizeof(err)) == 0 && !f.mode[0],
+	   "a descriptor size of 4 GiB: no mode");
+	n = vmm_note(note, 4, LOADER_NOTE_MODE, "real", 5);
+	make_noted(&im, note, n);
+	((Elf64_Phdr *)(im.buf + sizeof(Elf64_Ehdr)))[1].p_filesz = 1u << 20;
+	ok(loader_facts(im.buf, im.size, &f, err, sizeof(err)) == 0 && !f.mode[0],
+	   "a PT_NOTE past the end of the file: ignored");
+
+	ok(loader_facts((const uint8_t *)"root:x:0:0\n", 11, &f, err, sizeof(err)) == 0 &&
+	   f.kind == GUEST_FLAT && f.text, "a text file is flat and reads as text");
+	ok(loader_facts((const uint8_t *)"\xb0\x41\xe6\xe9\xf4", 5, &f, err, sizeof(err)) == 0 &&
+	   !f.text, "machine code does not read as text");
+}
+
 int main(void)
 {
 	test_good();
 	test_bad();
 	test_flat();
+	test_notes();
 	return tap_done();
 }

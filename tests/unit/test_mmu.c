@@ -437,6 +437,14 @@ static void test_pae(void)
 	is_str(text, "PDPT[2] @0x1030 = 0x2003 P"
 	       " -> reserved bit set at level 3 (PDPT)\n",
 	       "PAE: PDPTE shows only P, PWT, PCD");
+	put64(0x2028, 0x400083);
+	put64(0x1030, 0x2021);
+	is_u64(walk(&pg, gva, MMU_ACC_READ), MMU_FAULT_RESERVED,
+	       "PAE: bit 5 of a PDPTE is reserved (Intel)");
+	pg.amd = true;
+	is_u64(walk(&pg, gva, MMU_ACC_READ), MMU_OK,
+	       "PAE: AMD sets A in a PDPTE itself: not reserved there");
+	pg.amd = false;
 	put64(0x1030, 0x8000000000002001ull);
 	is_u64(walk(&pg, gva, MMU_ACC_READ), MMU_FAULT_RESERVED,
 	       "PAE: XD in a PDPTE is reserved even with NXE");
@@ -642,6 +650,329 @@ static void test_strings(void)
 	       "mode name: long 4-level");
 }
 
+/* mmu_list(): the runs it hands over, as text, and how many. */
+struct runs {
+	char text[4096];
+	size_t len;
+	unsigned int n, max;	/* max: stop after this many (0: never) */
+	struct mmu_map last;
+};
+
+static bool collect(void *ctx, const struct mmu_map *m)
+{
+	struct runs *r = ctx;
+
+	if (r->len < sizeof(r->text))
+		r->len += (size_t)snprintf(r->text + r->len,
+			sizeof(r->text) - r->len,
+			"0x%" PRIx64 "+0x%" PRIx64 " -> 0x%" PRIx64 " %" PRIu64
+			"K%s%s%s\n", m->va, m->len, m->pa, m->page_size >> 10,
+			m->writable ? " W" : "", m->user ? " U" : "",
+			m->nx ? " NX" : "");
+	r->last = *m;
+	return ++r->n != r->max;
+}
+
+static struct mmu_list_end lend;
+
+static bool list(const struct mmu_paging *pg, uint64_t first, uint64_t last,
+		 uint64_t max_reads, struct runs *r)
+{
+	unsigned int max = r->max;
+
+	memset(r, 0, sizeof(*r));
+	r->max = max;
+	ram.reads = ram.refused = 0;
+	return mmu_list(pg, first, last, max_reads, ram_read, &ram, collect,
+			r, &lend);
+}
+
+/* A kernel's layout: identity 2 MiB, 4 KiB pages, and the same PD again
+ * at 0xffffffff80000000 through PML4[511]. */
+static void kernel_tables(void)
+{
+	ram_reset(RAM_MAX);
+	put64(0x1000, 0x2007);			/* PML4[0] */
+	put64(0x1ff8, 0x7007);			/* PML4[511] */
+	put64(0x2000, 0x3007);			/* PDPT[0] */
+	put64(0x7ff0, 0x3003);			/* PDPT[510], supervisor */
+	put64(0x3000, 0x87);			/* PD[0]: 2 MiB at 0 */
+	put64(0x3008, 0x4007);			/* PD[1] -> PT */
+	put64(0x4000, 0x8000000000005003ull);	/* PT[0]: NX */
+	put64(0x4008, 0x8000000000006003ull);	/* PT[1]: NX, contiguous */
+	put64(0x4018, 0x8005);			/* PT[3]: read-only, user */
+}
+
+static void test_list_long4(void)
+{
+	struct mmu_paging pg = long4(0x1000);
+	struct runs r = { .max = 0 };
+	static const char want[] =
+		"0x0+0x200000 -> 0x0 2048K W U\n"
+		"0x200000+0x2000 -> 0x5000 4K W NX\n"
+		"0x203000+0x1000 -> 0x8000 4K U\n"
+		"0xffffffff80000000+0x200000 -> 0x0 2048K W\n"
+		"0xffffffff80200000+0x2000 -> 0x5000 4K W NX\n"
+		"0xffffffff80203000+0x1000 -> 0x8000 4K\n";
+	uint64_t f[2], l[2];
+
+	kernel_tables();
+	ok(list(&pg, 0, ~0ull, 100000, &r), "list: complete");
+	is_str(r.text, want, "list: both halves, runs merged, exact");
+	is_u64(lend.reads, 7 * 512, "list: each table read once per path");
+	is_u64(mmu_va_ranges(MMU_MODE_LONG4, f, l), 2, "4-level: two ranges");
+	is_u64(l[0], 0x7fffffffffffull, "4-level: the lower half's end");
+	is_u64(f[1], 0xffff800000000000ull, "4-level: the upper half's start");
+	ok(list(&pg, f[1], l[1], 100000, &r), "list: the upper half alone");
+	is_str(r.text, strstr(want, "0xffffffff80000000"),
+	       "list: ... only its runs");
+	is_u64(lend.reads, 512 + 512 * 3 - 256, "list: ... reading none below");
+	ok(list(&pg, 0x201000, 0x201fff, 100000, &r), "list: one page");
+	is_str(r.text, "0x201000+0x1000 -> 0x6000 4K W NX\n",
+	       "list: ... just it");
+	ok(list(&pg, 0x1000, 0x1000, 100000, &r), "list: inside a 2 MiB page");
+	is_str(r.text, "0x0+0x200000 -> 0x0 2048K W U\n",
+	       "list: ... the page that holds first");
+
+	/* NXE off: bit 63 is reserved, those PT entries map nothing. */
+	pg.efer &= ~MMU_EFER_NXE;
+	list(&pg, 0, 0x7fffffffffffull, 100000, &r);
+	is_str(r.text, "0x0+0x200000 -> 0x0 2048K W U\n"
+	       "0x203000+0x1000 -> 0x8000 4K U\n",
+	       "list: reserved entries map nothing");
+}
+
+/* Small budgets, one listing after another from each resume: the same
+ * pages as one listing. */
+static void test_list_resume(void)
+{
+	struct mmu_paging pg = long4(0x1000);
+	struct runs r = { .max = 0 };
+	char joined[4096] = "";
+	uint64_t from = 0, rounds = 0;
+	bool done = false;
+
+	kernel_tables();
+	put64(0x4008, 0x8000000000009003ull);	/* no run longer than a page */
+	list(&pg, 0, ~0ull, 100000, &r);
+	while (!done && rounds++ < 1000) {
+		struct runs part = { .max = 0 };
+
+		done = list(&pg, from, ~0ull, 300, &part);
+		ok(done || (lend.out_of_reads && lend.reads == 300 &&
+			    lend.resume > from), "resume: round %" PRIu64
+		   " reads 300, stops past where it began", rounds);
+		strcat(joined, part.text);
+		from = lend.resume;
+	}
+	ok(done, "resume: the listing ends");
+	is_str(joined, r.text, "resume: the same runs as one listing");
+
+	/* The callback stops it: resume is the page after its last run. */
+	r.max = 2;
+	ok(!list(&pg, 0, ~0ull, 100000, &r), "stop: the callback stops it");
+	ok(!lend.out_of_reads, "stop: ... not for want of reads");
+	is_u64(r.n, 2, "stop: two runs handed over");
+	is_u64(lend.resume, 0x201000, "stop: resume at the next page");
+}
+
+static void test_list_hostile(void)
+{
+	struct mmu_paging pg = long4(0x1000);
+	struct runs r = { .max = 0 };
+	unsigned int i;
+
+	/* Every PML4 entry is the PML4 itself: 2^36 paths to 4 KiB pages. */
+	ram_reset(RAM_MAX);
+	for (i = 0; i < 512; i++)
+		put64(0x1000 + 8 * i, 0x1007);
+	ok(!list(&pg, 0, ~0ull, 5000, &r), "self-map: not complete");
+	ok(lend.out_of_reads, "self-map: ... out of reads");
+	is_u64(lend.reads, 5000, "self-map: 5000 reads, no more");
+	is_u64(ram.reads, 5000, "self-map: ... as the callback counted");
+	/* 5000 reads: PML4[0], PDPT[0], then PD[k] and its 512 PT entries
+	 * over and over, each a page at 0x1000: no two contiguous. */
+	is_u64(r.n, 5000 - 3 - 9, "self-map: one run per page read");
+	r.max = 100;
+	list(&pg, 0, ~0ull, 5000, &r);
+	is_u64(r.n, 100, "self-map: the callback can stop it first");
+	is_u64(lend.reads, 3 + 101, "self-map: ... reading no further");
+
+	/* Tables past RAM and a PT of nothing. */
+	ram_reset(RAM_MAX);
+	put64(0x1000, 0x40000007);
+	put64(0x1008, 0x2007);
+	for (i = 0; i < 512; i++)
+		put64(0x2000 + 8 * i, 0x3007);
+	ok(list(&pg, 0, ~0ull, 1000000, &r), "empty: complete");
+	is_u64(r.n, 0, "empty: nothing listed");
+	is_u64(ram.refused, 512, "empty: each entry of the table past RAM"
+	       " refused");
+	is_u64(lend.reads, 512 * 3 + 512 * 512,
+	       "empty: each reachable entry read once");
+}
+
+static void test_list_32(void)
+{
+	struct mmu_paging pg = paging32(0x1000);
+	struct runs r = { .max = 0 };
+	uint64_t f[2], l[2];
+
+	ram_reset(RAM_MAX);
+	put32(0x1014, 0x2007);		/* PD[5] -> PT */
+	put32(0x2018, 0x8067);		/* PT[6]: 0x8000 */
+	put32(0x201c, 0x9067);		/* PT[7]: 0x9000 */
+	put32(0x1ffc, 0xc24083);	/* PD[1023]: 4 MiB, PSE-36 */
+	ok(list(&pg, 0, ~0ull, 100000, &r), "32-bit: complete");
+	is_str(r.text, "0x1406000+0x2000 -> 0x8000 4K W U\n"
+	       "0xffc00000+0x400000 -> 0x1200c00000 4096K W\n",
+	       "32-bit: 4 KiB and 4 MiB pages, exact");
+	is_u64(lend.reads, 1024 * 2, "32-bit: 1024-entry tables");
+	is_u64(mmu_va_ranges(MMU_MODE_PAGING32, f, l), 1, "32-bit: one range");
+	is_u64(l[0], 0xffffffffull, "32-bit: ... up to 4 GiB");
+
+	pg = pae(0x1020);
+	ram_reset(RAM_MAX);
+	put64(0x1038, 0x2001);		/* PDPT[3] */
+	put64(0x2ff8, 0x400083);	/* PD[511]: 2 MiB, writable */
+	ok(list(&pg, 0, ~0ull, 100000, &r), "PAE: complete");
+	is_str(r.text, "0xffe00000+0x200000 -> 0x400000 2048K W\n",
+	       "PAE: the top 2 MiB, exact");
+	is_u64(lend.reads, 4 + 512, "PAE: a 4-entry PDPT");
+
+	pg = long4(0x1000);
+	pg.cr4 |= MMU_CR4_LA57;
+	ram_reset(RAM_MAX);
+	put64(0x1800, 0x2007);		/* PML5[256]: 0xff00000000000000 */
+	put64(0x2000, 0x3007);
+	put64(0x3000, 0x4007);
+	put64(0x4000, 0x87);
+	ok(list(&pg, 0, ~0ull, 100000, &r), "5-level: complete");
+	is_str(r.text, "0xff00000000000000+0x200000 -> 0x0 2048K W U\n",
+	       "5-level: bit 56 copied up");
+	is_u64(mmu_va_ranges(MMU_MODE_LONG5, f, l), 2, "5-level: two ranges");
+	is_u64(f[1], 0xff00000000000000ull, "5-level: the upper half");
+
+	pg = (struct mmu_paging){ .seg_limit = 0xffff };
+	ok(!list(&pg, 0, ~0ull, 100000, &r) && r.n == 0 && lend.reads == 0,
+	   "real mode: no tables, nothing listed");
+	is_u64(mmu_va_ranges(MMU_MODE_REAL, f, l), 0, "real mode: no ranges");
+}
+
+/* Random tables (a few present entries each, shared, looping, some
+ * reserved bits): every page listed translates to what the listing says,
+ * and a random address translates exactly when a listed run holds it. */
+static uint64_t rng = 0x9e3779b97f4a7c15ull;
+
+static uint64_t rnd(void)
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 7;
+	rng ^= rng << 17;
+	return rng;
+}
+
+static const unsigned int hot[] = { 0, 1, 2, 255, 256, 511 };
+
+static void random_tables(void)
+{
+	unsigned int t, k;
+
+	ram_reset(RAM_MAX);
+	for (t = 1; t <= 16; t++)
+		for (k = 0; k < 6; k++) {
+			uint64_t e = 0, r = rnd();
+
+			if (r % 3 == 0)
+				continue;
+			if (r % 7 == 1)		/* a page: 2 MiB or 1 GiB */
+				e = (rnd() % 512) << 21 | 0x80;
+			else
+				e = (uint64_t)(1 + rnd() % 17) << 12;
+			e |= 1 | (r >> 8 & 6) | (r & 0x100000 ? (1ull << 63) : 0);
+			if (r % 29 == 5)
+				e |= 1ull << 50;	/* reserved */
+			put64(t * 0x1000 + 8 * hot[k], e);
+		}
+}
+
+static uint64_t random_va(void)
+{
+	uint64_t va = 0;
+	unsigned int level;
+
+	for (level = 4; level >= 1; level--)
+		va |= (uint64_t)(rnd() % 4 ? hot[rnd() % 6] : rnd() % 512)
+		      << (12 + 9 * (level - 1));
+	va |= rnd() & 0xfff;
+	return va & 0x800000000000ull ? va | 0xffff000000000000ull : va;
+}
+
+#define MAX_RUNS 2048
+static struct mmu_map maps[MAX_RUNS];
+static unsigned int nmaps;
+
+static bool keep(void *ctx, const struct mmu_map *m)
+{
+	(void)ctx;
+	if (nmaps < MAX_RUNS)
+		maps[nmaps++] = *m;
+	return true;
+}
+
+static const struct mmu_map *held(uint64_t va)
+{
+	unsigned int i;
+
+	for (i = 0; i < nmaps; i++)
+		if (va - maps[i].va < maps[i].len)
+			return &maps[i];
+	return NULL;
+}
+
+static void test_list_random(void)
+{
+	struct mmu_paging pg = long4(0x1000);
+	unsigned int round, i, bad = 0, pages = 0, hits = 0, tries = 0;
+
+	pg.has_1g_pages = true;
+	for (round = 0; round < 40; round++) {
+		random_tables();
+		nmaps = 0;
+		if (!mmu_list(&pg, 0, ~0ull, 10000000, ram_read, &ram, keep,
+			      NULL, &lend) || nmaps == MAX_RUNS) {
+			bad++;
+			continue;
+		}
+		for (i = 0; i < nmaps; i++) {
+			const struct mmu_map *m = &maps[i];
+			uint64_t off = rnd() % m->len;
+
+			pages++;
+			mmu_translate(&pg, m->va + off, MMU_ACC_READ, ram_read,
+				      &ram, &w);
+			bad += !w.have_gpa || w.gpa != m->pa + off ||
+			       w.page_size != m->page_size ||
+			       w.writable != m->writable || w.user != m->user ||
+			       w.nx != m->nx;
+		}
+		for (i = 0; i < 2000; i++) {
+			uint64_t va = random_va();
+			const struct mmu_map *m = held(va);
+
+			tries++;
+			mmu_translate(&pg, va, MMU_ACC_READ, ram_read, &ram, &w);
+			hits += w.have_gpa;
+			bad += w.have_gpa != (m != NULL) ||
+			       (m && w.gpa != m->pa + (va - m->va));
+		}
+	}
+	is_u64(bad, 0, "random tables: listing and walks agree"
+	       " (%u listed runs, %u of %u random addresses mapped)",
+	       pages, hits, tries);
+	ok(pages > 100 && hits > 1000, "random tables: both kinds were tried");
+}
+
 int main(void)
 {
 	test_hello_world();
@@ -655,5 +986,10 @@ int main(void)
 	test_bad_state();
 	test_hostile();
 	test_strings();
+	test_list_long4();
+	test_list_resume();
+	test_list_hostile();
+	test_list_32();
+	test_list_random();
 	return tap_done();
 }
