@@ -23,8 +23,7 @@ steps_ok=1
 for i in 1 2; do
 	lldb_send "process continue"
 	lldb_expect "Process 1 resuming" "$i" || steps_ok=0
-	lldb_send "process interrupt"
-	lldb_expect "stop reason = signal SIGINT" "$i" || steps_ok=0
+	lldb_interrupt "$i" || steps_ok=0
 	lldb_send "register read rbx"
 	lldb_expect "rbx = " "$i" || steps_ok=0
 done

@@ -92,6 +92,28 @@ lldb_expect() {
 	return 1
 }
 
+# lldb_interrupt COUNT [SECONDS]: "process interrupt" until the live LLDB
+# has printed its COUNT-th SIGINT stop. LLDB 14 prints "Process 1
+# resuming" before its own state says running; an interrupt typed in
+# between gets "Failed to halt process: Process is not running" (seen
+# under load) and nothing reaches vmm. A user types it again; so do we.
+lldb_interrupt() {
+	local i n=$(( $(scaled "${2:-20}") * 20 )) c e e0
+	e0=$(grep -cF "Process is not running" "$TMP/lldb.live" 2>/dev/null)
+	lldb_send "process interrupt"
+	for ((i = 0; i < n; i++)); do
+		c=$(grep -cF "stop reason = signal SIGINT" "$TMP/lldb.live" 2>/dev/null)
+		[ "${c:-0}" -ge "$1" ] && return 0
+		e=$(grep -cF "Process is not running" "$TMP/lldb.live" 2>/dev/null)
+		if [ "${e:-0}" -gt "${e0:-0}" ]; then
+			e0=$e
+			lldb_send "process interrupt"
+		fi
+		sleep 0.05
+	done
+	return 1
+}
+
 # End the live LLDB: close its input (it quits at end of input) and wait.
 lldb_stop() {
 	[ -n "${LLDB_FD:-}" ] && eval "exec $LLDB_FD>&-"
