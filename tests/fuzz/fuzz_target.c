@@ -75,30 +75,6 @@ static int check_write(void *ctx, const void *p, size_t len)
 	return 0;
 }
 
-static size_t frame(const uint8_t *body, size_t len)
-{
-	static const char digits[] = "0123456789abcdef";
-	uint8_t sum = 0;
-	size_t i, n = 0;
-
-	framed[n++] = '$';
-	for (i = 0; i < len; i++) {
-		uint8_t c = body[i];
-
-		if (c == '#' || c == '$' || c == '}' || c == '*') {
-			framed[n++] = '}';
-			sum += '}';
-			c ^= 0x20;
-		}
-		framed[n++] = c;
-		sum += c;
-	}
-	framed[n++] = '#';
-	framed[n++] = (uint8_t)digits[sum >> 4];
-	framed[n++] = (uint8_t)digits[sum & 0xf];
-	return n;
-}
-
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	(void)argc;
@@ -191,7 +167,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (i = 0; i <= size; i++) {
 		if (i < size && data[i] != '\n')
 			continue;
-		if (gdbstub_feed(stub, framed, frame(data + start, i - start))
+		if (gdbstub_feed(stub, framed, fake_stream_frame(framed, data + start, i - start))
 		    != GDBSTUB_OK)
 			break;
 		run_request(stub);

@@ -438,3 +438,27 @@ bool fake_stream_check(struct fake_stream *st, const void *buf, size_t len)
 	}
 	return true;
 }
+
+size_t fake_stream_frame(uint8_t *out, const uint8_t *body, size_t len)
+{
+	static const char digits[] = "0123456789abcdef";
+	uint8_t sum = 0;
+	size_t i, n = 0;
+
+	out[n++] = '$';
+	for (i = 0; i < len; i++) {
+		uint8_t c = body[i];
+
+		if (c == '#' || c == '$' || c == '}' || c == '*') {
+			out[n++] = '}';
+			sum += '}';
+			c ^= 0x20;
+		}
+		out[n++] = c;
+		sum += c;
+	}
+	out[n++] = '#';
+	out[n++] = (uint8_t)digits[sum >> 4];
+	out[n++] = (uint8_t)digits[sum & 0xf];
+	return n;
+}

@@ -89,4 +89,8 @@ struct fake_stream {
 
 bool fake_stream_check(struct fake_stream *st, const void *buf, size_t len);
 
+/* The gdb side's framing ("Overview"): $BODY#SUM into out, with # $ } *
+ * escaped as } and the byte ^ 0x20. out holds 2 * len + 4 bytes. */
+size_t fake_stream_frame(uint8_t *out, const uint8_t *body, size_t len);
+
 #endif
