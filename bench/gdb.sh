@@ -33,40 +33,20 @@ for f in "$ELF" "$B/bench/ceiling"; do
 	fi
 done
 command -v "$GDB" >/dev/null || { echo "bench: $GDB not found" >&2; exit 1; }
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/vmm-bench.XXXXXX")
-TARGET_PID=
-cleanup() {
-	if [ -n "$TARGET_PID" ]; then
-		kill "$TARGET_PID" 2>/dev/null
-		wait "$TARGET_PID" 2>/dev/null
-	fi
-	rm -rf "$TMP"
-}
-trap cleanup EXIT
+. "$(dirname "$0")/lib.sh"
 
 # session vmm|ceiling ELF CMDS...: a fresh target waiting for gdb on a Unix
-# socket, gdb -batch running CMDS, then the target ended by its PID.
-# gdb's output (stdout and stderr) in $TMP/gdb.out.
+# socket, gdb -batch running CMDS (bench/lib.sh); gdb's output (stdout and
+# stderr) in $TMP/gdb.out.
 session() {
-	local kind=$1 elf=$2 args=() c i
+	local kind=$1 elf=$2
 	shift 2
-	rm -f "$TMP/s"
 	if [ "$kind" = vmm ]; then
-		"$B/vmm" --gdb="unix:$TMP/s" --wait-gdb "$elf" >/dev/null 2>"$TMP/target.err" &
+		start_target "$B/vmm" --gdb="unix:$TMP/s" --wait-gdb "$elf"
 	else
-		"$B/bench/ceiling" "unix:$TMP/s" "$elf" >/dev/null 2>"$TMP/target.err" &
+		start_target "$B/bench/ceiling" "unix:$TMP/s" "$elf"
 	fi
-	TARGET_PID=$!
-	for ((i = 0; i < 200; i++)); do
-		[ -S "$TMP/s" ] && break
-		sleep 0.05
-	done
-	for c in "$@"; do args+=(-ex "$c"); done
-	timeout 600 "$GDB" -batch -nx -q "$elf" -ex "target remote $TMP/s" \
-		-ex 'python import time' "${args[@]}" >"$TMP/gdb.out" 2>&1 </dev/null
-	kill "$TARGET_PID" 2>/dev/null
-	wait "$TARGET_PID" 2>/dev/null
-	TARGET_PID=
+	gdb_session "$elf" "$@"
 }
 
 # best_elapsed: the smallest "ELAPSED s" of the last session.

@@ -18,34 +18,17 @@ WS="$B/bench/watch_stack.elf"
 for f in "$PT" "$WS" "$B/bench/minimal_kvm"; do
 	[ -e "$f" ] || { echo "bench: $f is missing (make bench builds it)" >&2; exit 1; }
 done
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/vmm-bench.XXXXXX")
-PID=
-cleanup() {
-	[ -n "$PID" ] && kill "$PID" 2>/dev/null && wait "$PID" 2>/dev/null
-	rm -rf "$TMP"
-}
-trap cleanup EXIT
+. "$(dirname "$0")/lib.sh"
 
-# gdb_session ELF VMM-ARGS -- GDB-CMDS...: vmm waiting on a Unix socket,
-# gdb -batch; gdb's output in $TMP/gdb.out; vmm ended by its PID.
-gdb_session() {
-	local elf=$1 vargs=() args=() c i
+# vmm_session ELF VMM-ARGS -- GDB-CMDS...: vmm waiting on a Unix socket,
+# gdb -batch (bench/lib.sh); gdb's output in $TMP/gdb.out.
+vmm_session() {
+	local elf=$1 vargs=()
 	shift
 	while [ "$1" != -- ]; do vargs+=("$1"); shift; done
 	shift
-	rm -f "$TMP/s"
-	"$B/vmm" "${vargs[@]}" --gdb="unix:$TMP/s" --wait-gdb "$elf" >/dev/null 2>"$TMP/vmm.err" &
-	PID=$!
-	for ((i = 0; i < 200; i++)); do
-		[ -S "$TMP/s" ] && break
-		sleep 0.05
-	done
-	for c in "$@"; do args+=(-ex "$c"); done
-	timeout 900 "$GDB" -batch -nx -q "$elf" -ex "target remote $TMP/s" \
-		-ex 'python import time' "${args[@]}" >"$TMP/gdb.out" 2>&1 </dev/null
-	kill "$PID" 2>/dev/null
-	wait "$PID" 2>/dev/null
-	PID=
+	start_target "$B/vmm" "${vargs[@]}" --gdb="unix:$TMP/s" --wait-gdb "$elf"
+	gdb_session "$elf" "$@"
 }
 T0='python t0 = time.perf_counter()'
 T1='python print("ELAPSED %.6f" % (time.perf_counter() - t0))'
@@ -56,7 +39,7 @@ now() { echo "${EPOCHREALTIME/./}000"; }	# ns, from bash 5
 echo "host: $(for m in kvm_intel kvm_amd kvm_pvm; do [ -d /sys/module/$m ] && echo $m; done)"
 
 # 1. monitor mem and monitor walk at the guest's HLT, its tables in place.
-gdb_session "$PT" -m 1G -- 'break tables_done' continue stepi \
+vmm_session "$PT" -m 1G -- 'break tables_done' continue stepi \
 	"$T0" 'monitor mem' "$T1" "$T0" 'monitor walk 0x3ffff000' "$T1"
 line=$(grep -m1 '4 KiB pages x' "$TMP/gdb.out")
 early=$(grep -c 'stopped early' "$TMP/gdb.out")
@@ -82,15 +65,15 @@ wn=$(best_run "$B/vmm" -m 1G --walk="$many" "$PT")
 awk -v a="$w1" -v b="$wn" 'BEGIN { printf "--walk, 1 GiB in 4 KiB pages: the run takes %.0f ms with 1 address, %.0f ms with 16 (best of 3): %.0f us for 15 more walks\n", a / 1000, b / 1000, b - a }'
 
 # 2. The watchpoint on the stack's page.
-gdb_session "$WS" -- "$T0" continue "$T1"
+vmm_session "$WS" -- "$T0" continue "$T1"
 none=$(elapsed 1)
-gdb_session "$WS" -v -- 'watch *(long *)&watched' "$T0" continue "$T1"
+vmm_session "$WS" -v -- 'watch *(long *)&watched' "$T0" continue "$T1"
 one=$(elapsed 1)
 grep -q 'New value = 42' "$TMP/gdb.out" || echo "bench: the watchpoint did not report New value = 42" >&2
 awk -v a="$none" -v b="$one" 'BEGIN {
 	printf "watch on the stack'"'"'s page, 1,000,000 calls: unwatched %.0f ms, watched %.0f ms, %.1fx; %.1f us more per call (one push each)\n",
 		a, b, b / a, (b - a) * 1000 / 1e6 }'
-sed -n 's/^vmm: strategy: watchpoints: /  (watchpoints here: /p' "$TMP/vmm.err" | sed 's/$/)/' | head -1
+sed -n 's/^vmm: strategy: watchpoints: /  (watchpoints here: /p' "$TMP/target.err" | sed 's/$/)/' | head -1
 
 # 3. Boot-to-halt with 1 GiB, interleaved with the minimal program.
 declare -A sum

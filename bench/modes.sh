@@ -19,16 +19,7 @@ set -u
 B=${VMM_BUILDDIR:-$(cd "$(dirname "$0")/.." && pwd)}
 GDB=${GDB:-gdb}
 steps=${BENCH_STEPS:-2000}
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/vmm-bench.XXXXXX")
-VMM_PID=
-cleanup() {
-	if [ -n "$VMM_PID" ]; then
-		kill "$VMM_PID" 2>/dev/null
-		wait "$VMM_PID" 2>/dev/null
-	fi
-	rm -rf "$TMP"
-}
-trap cleanup EXIT
+. "$(dirname "$0")/lib.sh"
 for f in bench/flood.elf bench/gdb_loop.elf guest/boot.elf; do
 	[ -f "$B/$f" ] || { echo "bench: $B/$f is missing (make $f)" >&2; exit 1; }
 done
@@ -38,25 +29,14 @@ T0='python t0 = time.perf_counter()'
 T1='python print("ELAPSED %.6f" % (time.perf_counter() - t0))'
 
 # session VMM ELF VMM-ARGS... -- CMDS...: a vmm waiting for gdb, gdb -batch
-# running CMDS, vmm ended by its PID; gdb's output in $TMP/gdb.out.
+# running CMDS (bench/lib.sh); gdb's output in $TMP/gdb.out.
 session() {
-	local vmm=$1 elf=$2 vargs=() args=() c i
+	local vmm=$1 elf=$2 vargs=()
 	shift 2
 	while [ "$1" != -- ]; do vargs+=("$1"); shift; done
 	shift
-	rm -f "$TMP/s"
-	"$vmm" --gdb="unix:$TMP/s" --wait-gdb "${vargs[@]}" "$elf" >/dev/null 2>"$TMP/vmm.err" &
-	VMM_PID=$!
-	for ((i = 0; i < 200; i++)); do
-		[ -S "$TMP/s" ] && break
-		sleep 0.05
-	done
-	for c in "$@"; do args+=(-ex "$c"); done
-	timeout 600 "$GDB" -batch -nx -q "$elf" -ex "target remote $TMP/s" \
-		-ex 'python import time' "${args[@]}" >"$TMP/gdb.out" 2>&1 </dev/null
-	kill "$VMM_PID" 2>/dev/null
-	wait "$VMM_PID" 2>/dev/null
-	VMM_PID=
+	start_target "$vmm" --gdb="unix:$TMP/s" --wait-gdb "${vargs[@]}" "$elf"
+	gdb_session "$elf" "$@"
 }
 
 # elapsed: the "ELAPSED s" the last session printed.
@@ -130,15 +110,15 @@ ioctls() {
 	rm -f "$TMP/s"
 	strace -f -e trace=ioctl -o "$st" "$1" --gdb="unix:$TMP/s" --wait-gdb \
 		"$B/guest/hello64.elf" >/dev/null 2>&1 &
-	VMM_PID=$!
+	TARGET_PID=$!
 	for ((k = 0; k < 200; k++)); do
 		[ -S "$TMP/s" ] && break
 		sleep 0.05
 	done
 	"$GDB" -batch -nx -q "$B/guest/hello64.elf" -ex "target remote $TMP/s" \
 		-ex continue -ex continue >/dev/null 2>&1 </dev/null
-	wait "$VMM_PID"
-	VMM_PID=
+	wait "$TARGET_PID"
+	TARGET_PID=
 	for k in KVM_RUN KVM_GET_REGS KVM_GET_SREGS KVM_GET_FPU; do
 		printf '%s %s  ' "$k" "$(grep -c "$k\b" "$st")"
 	done

@@ -22,35 +22,13 @@ for f in "$LOOP" "$COUNT" "$REV"; do
 	[ -f "$f" ] || { echo "bench: $f is missing (make bench)" >&2; exit 1; }
 done
 command -v "$GDB" >/dev/null || { echo "bench: $GDB not found" >&2; exit 1; }
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/vmm-bench.XXXXXX")
-VMM_PID=
-cleanup() {
-	if [ -n "$VMM_PID" ]; then
-		kill "$VMM_PID" 2>/dev/null
-		wait "$VMM_PID" 2>/dev/null
-	fi
-	rm -rf "$TMP"
-}
-trap cleanup EXIT
+. "$(dirname "$0")/lib.sh"
 
 # session ELF CMDS...: a fresh vmm waiting for gdb, gdb -batch running
-# CMDS, then vmm ended by its PID; gdb's output in $TMP/gdb.out.
+# CMDS (bench/lib.sh); gdb's output in $TMP/gdb.out.
 session() {
-	local elf=$1 args=() c i
-	shift
-	rm -f "$TMP/s"
-	"$B/vmm" --gdb="unix:$TMP/s" --wait-gdb "$elf" >/dev/null 2>"$TMP/vmm.err" &
-	VMM_PID=$!
-	for ((i = 0; i < 200; i++)); do
-		[ -S "$TMP/s" ] && break
-		sleep 0.05
-	done
-	for c in "$@"; do args+=(-ex "$c"); done
-	timeout 900 "$GDB" -batch -nx -q "$elf" -ex "target remote $TMP/s" \
-		-ex 'python import time' "${args[@]}" >"$TMP/gdb.out" 2>&1 </dev/null
-	kill "$VMM_PID" 2>/dev/null
-	wait "$VMM_PID" 2>/dev/null
-	VMM_PID=
+	start_target "$B/vmm" --gdb="unix:$TMP/s" --wait-gdb "$1"
+	gdb_session "$@"
 }
 
 # timed CMD: gdb prints "ELAPSED s" for CMD.
